@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication, LoggerService, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Readiness } from './health/readiness.js';
+import { createJsonLogger } from './json-logger.js';
+
+export interface ServiceOptions {
+  /** Service name, used in logs. */
+  name: string;
+  /** Root Nest module; it should import HealthModule. */
+  module: Type;
+  /** Address for the HTTP server (probes, metrics, APIs). Loopback unless told otherwise. */
+  host: string;
+  /** 0 picks a free port; the bound port is logged and returned. */
+  httpPort: number;
+  /** Upper bound on a graceful stop before the process is ended anyway. */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RunningService {
+  app: INestApplication;
+  logger: LoggerService;
+  port: number;
+  /** Drains and closes the app (runs every module's shutdown hooks). Idempotent. */
+  stop: () => Promise<void>;
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const logger = createJsonLogger(options.name);
+  const app = await NestFactory.create(options.module, { logger });
+  await app.listen(options.httpPort, options.host);
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  logger.log({ msg: 'listening', service: options.name, host: options.host, port });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      app.get(Readiness, { strict: false }).startDraining();
+      await app.close();
+      logger.log({ msg: 'stopped', service: options.name });
+    })();
+    return stopping;
+  };
+  return { app, logger, port, stop };
+}
