@@ -1,12 +1,13 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources (the "@slm-fleet/source" export
 // condition), so tests need no build. Vite 8's transform keeps decorator metadata for Nest.
-const resolve = { conditions: ['@slm-fleet/source', 'node', 'import', 'default'] };
+const conditions = ['@slm-fleet/source', ...defaultServerConditions];
 
 export default defineConfig({
-  resolve,
-  ssr: { resolve: { conditions: resolve.conditions, externalConditions: ['@slm-fleet/source'] } },
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     projects: [
       {

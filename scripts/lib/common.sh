@@ -8,8 +8,8 @@ CACHE_DIR=${SLM_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/slm-fleet}
 RUN_DIR=${SLM_FLEET_RUN_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/slm-fleet/platform}
 LOG_DIR="$RUN_DIR/logs"
 
-say() { printf '[platform] %s\n' "$*" >&2; }
-die() { printf '[platform] error: %s\n' "$*" >&2; exit 1; }
+say() { printf '[%s] %s\n' "${LOG_TAG:-platform}" "$*" >&2; }
+die() { printf '[%s] error: %s\n' "${LOG_TAG:-platform}" "$*" >&2; exit 1; }
 
 # A free TCP port on loopback, chosen by the kernel.
 free_port() {

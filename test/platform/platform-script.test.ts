@@ -88,7 +88,9 @@ describe('scripts/platform', () => {
       expect(info).toMatch(/cluster_size:3/);
 
       const ports = await Promise.all(
-        (await readdir(join(runDir, 'ports'))).map(async (f) => Number(await readFile(join(runDir, 'ports', f), 'utf8'))),
+        (await readdir(join(runDir, 'ports'))).map(async (f) =>
+          Number(await readFile(join(runDir, 'ports', f), 'utf8')),
+        ),
       );
       expect(ports).toHaveLength(7); // redis, three cluster nodes and their bus ports
       for (const port of ports) expect(await listening(port)).toBe(true);

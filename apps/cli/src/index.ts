@@ -19,7 +19,12 @@ export function buildProgram(): Command {
       .command(command.name)
       .description(command.description)
       .option('--host <address>', 'address to bind the HTTP server to', parseHost, '127.0.0.1')
-      .option('--http-port <port>', 'HTTP port for probes and APIs (0 = any free port)', parsePort('--http-port'), command.defaultHttpPort)
+      .option(
+        '--http-port <port>',
+        'HTTP port for probes and APIs (0 = any free port)',
+        parsePort('--http-port'),
+        command.defaultHttpPort,
+      )
       .action(async (options: ParsedOptions) => {
         const service = await command.start(options);
         runUntilSignal([service], service.logger);
@@ -36,7 +41,8 @@ export function buildProgram(): Command {
       // Start order: engine first, then the worker on it, the operator, and the router last
       // (it is the front door, so it stops first).
       for (const name of ['engine-sim', 'worker', 'operator', 'router']) {
-        const command = serviceCommands.find((c) => c.name === name)!;
+        const command = serviceCommands.find((c) => c.name === name);
+        if (!command) throw new Error(`local: no service command named ${name}`);
         const httpPort = name === 'router' ? options.httpPort : 0;
         started.push(await command.start({ host: options.host, httpPort }));
       }

@@ -3,7 +3,10 @@
  * The bound is generous and only there so a broken test fails instead of hanging; nothing
  * here asserts on time.
  */
-export async function eventually<T>(assertion: () => Promise<T>, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<T> {
+export async function eventually<T>(
+  assertion: () => Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
   const { timeoutMs = 60_000, intervalMs = 250 } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -30,8 +30,8 @@ export async function platform(...args: string[]): Promise<string> {
 export function parseEnvExports(text: string): PlatformEnv {
   const env: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const match = /^export ([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (match) env[match[1]!] = match[2]!.replace('$PATH', process.env['PATH'] ?? '');
+    const [, name, value] = /^export ([A-Z_]+)=(.*)$/.exec(line.trim()) ?? [];
+    if (name && value !== undefined) env[name] = value.replace('$PATH', process.env['PATH'] ?? '');
   }
   for (const required of ['REDIS_URL', 'KUBECONFIG', 'PATH']) {
     if (!env[required]) throw new Error(`scripts/platform env did not export ${required}:\n${text}`);

@@ -69,7 +69,13 @@ export async function createSuiteEnv(name: string): Promise<SuiteEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'slm-fleet-suite-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   const admin = await readFile(platform.KUBECONFIG, 'utf8');
-  await writeFile(kubeconfigPath, admin.replace(/context: \{cluster: ([^,]+), user: ([^}]+)\}/, `context: {cluster: $1, user: $2, namespace: ${namespace}}`));
+  await writeFile(
+    kubeconfigPath,
+    admin.replace(
+      /context: \{cluster: ([^,]+), user: ([^}]+)\}/,
+      `context: {cluster: $1, user: $2, namespace: ${namespace}}`,
+    ),
+  );
   const kubeConfig = loadKubeConfig(kubeconfigPath);
   await coreApi(kubeConfig).createNamespace({
     body: { metadata: { name: namespace, labels: { [TEST_RUN_LABEL]: testRunId } } },
