@@ -9,6 +9,9 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    // Integration suites mostly wait on the API server and Redis, so run more files at once
+    // than the default (cores - 1, which is one file at a time on a 2-core machine).
+    maxWorkers: 4,
     projects: [
       {
         extends: true,
