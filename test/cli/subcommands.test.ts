@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { describe, expect, it } from 'vitest';
-import { repoRoot } from '@slm-fleet/testing';
+import { describe, expect, inject, it } from 'vitest';
+import { eventually, repoRoot } from '@slm-fleet/testing';
 
 const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
 
@@ -16,8 +16,15 @@ interface LogLine {
 }
 
 /** Starts the CLI and resolves with the HTTP ports of the services it logs as listening. */
-function startCli(args: string[], expectedServices: number): { child: ChildProcess; ports: Promise<number[]> } {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startCli(
+  args: string[],
+  expectedServices: number,
+  env: Record<string, string> = {},
+): { child: ChildProcess; ports: Promise<number[]> } {
+  const child = spawn(process.execPath, [bin, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const ports = new Promise<number[]>((resolve, reject) => {
     const found: number[] = [];
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -35,28 +42,60 @@ const exitCode = (child: ChildProcess): Promise<number | null> =>
   new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('slm-fleet executable', () => {
+  const platform = inject('platform');
+  const platformEnv = { REDIS_URL: platform.REDIS_URL, KUBECONFIG: platform.KUBECONFIG };
   it('is built (npm ci builds it; otherwise run npm run build)', () => {
     expect(existsSync(join(repoRoot, 'apps', 'cli', 'dist', 'index.js'))).toBe(true);
   });
 
   it.each([
-    ['operator', 1],
-    ['router', 1],
-    ['worker', 1],
-    ['engine-sim', 1],
-    ['local', 4],
-  ])('%s starts, answers /healthz and /readyz, and exits 0 on SIGTERM', async (command, services) => {
-    const { child, ports } = startCli([command, '--http-port', '0'], services);
+    ['operator', [['kube-apiserver']]],
+    ['router', [['redis']]],
+    ['worker', [['redis']]],
+    ['engine-sim', [[]]],
+    ['local', [[], ['redis'], ['kube-apiserver'], ['redis']]],
+  ])(
+    '%s starts against the platform, is ready with checks %j, and exits 0 on SIGTERM',
+    async (command, checksPerService) => {
+      const { child, ports } = startCli([command, '--http-port', '0'], checksPerService.length, platformEnv);
+      const exited = exitCode(child);
+      const checks: string[][] = [];
+      for (const port of await ports) {
+        const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toEqual({ status: 'ok' });
+        const ready = await eventually(async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+          expect(response.status).toBe(200);
+          return (await response.json()) as { checks: Record<string, string> };
+        });
+        checks.push(Object.keys(ready.checks));
+      }
+      expect(checks).toEqual(checksPerService);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    },
+  );
+
+  it('reports not ready naming Redis when Redis is unreachable, stays live, and still exits 0', async () => {
+    const closedPort = 1; // nothing listens on port 1 of loopback
+    const { child, ports } = startCli(['worker', '--http-port', '0'], 1, {
+      REDIS_URL: `redis://user:s3cret@127.0.0.1:${closedPort}`,
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = exitCode(child);
-    for (const port of await ports) {
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok' });
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-      expect(ready.status).toBe(200);
-    }
+    const [port] = await ports;
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks['redis']).toMatch(
+      /^redis (connecting|reconnecting)/,
+    );
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    expect(output).not.toContain('s3cret');
   });
 
   it.each([
@@ -64,11 +103,21 @@ describe('slm-fleet executable', () => {
     [['worker', '--http-port', '70000'], '--http-port must be a whole number from 0 to 65535, got "70000"'],
     [['operator', '--host', 'my host'], '--host must be an IP address or "localhost", got "my host"'],
     [['no-such-command'], "unknown command 'no-such-command'"],
+    [
+      ['router', '--redis-url', 'http://user:s3cret@127.0.0.1:6379'],
+      '--redis-url must start with redis:// or rediss://',
+    ],
+    [
+      ['worker', '--redis-url', 'redis://user:s3cret@127.0.0.1:6379/queues'],
+      '--redis-url path must be a database number',
+    ],
+    [['operator', '--kubeconfig', '/nonexistent/kubeconfig'], 'cannot load --kubeconfig /nonexistent/kubeconfig'],
   ])('rejects %j with an error naming the argument', async (args, message) => {
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     expect(await exitCode(child)).not.toBe(0);
     expect(stderr).toContain(message);
+    expect(stderr).not.toContain('s3cret');
   });
 });

@@ -1,11 +1,25 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createJsonLogger, runUntilSignal, type RunningService } from '@slm-fleet/service';
-import { serviceCommands } from './commands.js';
-import { parseHost, parsePort } from './options.js';
+import { serviceCommands, type Needs, type ServeOptions } from './commands.js';
+import { checkRedisUrl, parseHost, parsePort } from './options.js';
 
-interface ParsedOptions {
-  host: string;
-  httpPort: number;
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Adds the connection flags a service needs; each falls back to its environment variable. */
+function addConnectionOptions(command: Command, needs: Needs[]): Command {
+  if (needs.includes('redis')) {
+    command.addOption(
+      new Option('--redis-url <url>', 'Redis holding the queues (redis://[user:password@]host:port[/db])')
+        .env('REDIS_URL')
+        .default(DEFAULT_REDIS_URL),
+    );
+  }
+  if (needs.includes('kube')) {
+    command.addOption(
+      new Option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)'),
+    );
+  }
+  return command;
 }
 
 export function buildProgram(): Command {
@@ -14,40 +28,42 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride((error) => process.exit(error.exitCode));
 
-  for (const command of serviceCommands) {
-    program
-      .command(command.name)
-      .description(command.description)
+  for (const service of serviceCommands) {
+    const command = program
+      .command(service.name)
+      .description(service.description)
       .option('--host <address>', 'address to bind the HTTP server to', parseHost, '127.0.0.1')
       .option(
         '--http-port <port>',
         'HTTP port for probes and APIs (0 = any free port)',
         parsePort('--http-port'),
-        command.defaultHttpPort,
-      )
-      .action(async (options: ParsedOptions) => {
-        const service = await command.start(options);
-        runUntilSignal([service], service.logger);
-      });
+        service.defaultHttpPort,
+      );
+    addConnectionOptions(command, service.needs).action(async (options: ServeOptions) => {
+      if (service.needs.includes('redis')) checkRedisUrl(options.redisUrl, command.getOptionValueSource('redisUrl'));
+      const running = await service.start(options);
+      runUntilSignal([running], running.logger);
+    });
   }
 
-  program
+  const local = program
     .command('local')
     .description('run router, operator, worker and engine simulator together in one process')
     .option('--host <address>', 'address to bind the HTTP servers to', parseHost, '127.0.0.1')
-    .option('--http-port <port>', "the router's HTTP port; the others take free ports", parsePort('--http-port'), 8080)
-    .action(async (options: ParsedOptions) => {
-      const started: RunningService[] = [];
-      // Start order: engine first, then the worker on it, the operator, and the router last
-      // (it is the front door, so it stops first).
-      for (const name of ['engine-sim', 'worker', 'operator', 'router']) {
-        const command = serviceCommands.find((c) => c.name === name);
-        if (!command) throw new Error(`local: no service command named ${name}`);
-        const httpPort = name === 'router' ? options.httpPort : 0;
-        started.push(await command.start({ host: options.host, httpPort }));
-      }
-      runUntilSignal(started, createJsonLogger('local'));
-    });
+    .option('--http-port <port>', "the router's HTTP port; the others take free ports", parsePort('--http-port'), 8080);
+  addConnectionOptions(local, ['redis', 'kube']).action(async (options: ServeOptions) => {
+    checkRedisUrl(options.redisUrl, local.getOptionValueSource('redisUrl'));
+    const started: RunningService[] = [];
+    // Start order: engine first, then the worker on it, the operator, and the router last
+    // (it is the front door, so it stops first).
+    for (const name of ['engine-sim', 'worker', 'operator', 'router']) {
+      const service = serviceCommands.find((c) => c.name === name);
+      if (!service) throw new Error(`local: no service command named ${name}`);
+      const httpPort = name === 'router' ? options.httpPort : 0;
+      started.push(await service.start({ ...options, httpPort }));
+    }
+    runUntilSignal(started, createJsonLogger('local'));
+  });
 
   return program;
 }

@@ -4,8 +4,10 @@ import { RouterModule } from './router.module.js';
 export interface RouterOptions {
   host: string;
   httpPort: number;
+  /** Redis holding the queues (secret by reference in a cluster: never logged). */
+  redisUrl: string;
 }
 
-export function startRouter(options: RouterOptions): Promise<RunningService> {
-  return startService({ name: 'router', module: RouterModule, ...options });
+export function startRouter({ redisUrl, ...http }: RouterOptions): Promise<RunningService> {
+  return startService({ name: 'router', module: RouterModule.forRoot({ redisUrl }), ...http });
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import type { INestApplication, LoggerService, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Readiness } from './health/readiness.js';
 import { createJsonLogger } from './json-logger.js';
@@ -9,7 +9,7 @@ export interface ServiceOptions {
   /** Service name, used in logs. */
   name: string;
   /** Root Nest module; it should import HealthModule. */
-  module: Type;
+  module: Type | DynamicModule;
   /** Address for the HTTP server (probes, metrics, APIs). Loopback unless told otherwise. */
   host: string;
   /** 0 picks a free port; the bound port is logged and returned. */

@@ -1,0 +1,2 @@
+export { loadKubeConfig } from './kube-config.js';
+export { KubeModule } from './kube.module.js';

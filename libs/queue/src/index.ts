@@ -1,0 +1,2 @@
+export { parseRedisUrl, redactRedisUrl } from './redis-url.js';
+export { REDIS, RedisModule, connectRedis } from './redis.module.js';
