@@ -35,7 +35,8 @@ stop_proc() { # name
 wait_for() { # name seconds check-command...
   local name=$1 secs=$2 i; shift 2
   for i in $(seq 1 $((secs * 5))); do
-    "$@" >/dev/null 2>&1 && return 0
+    # Bounded: a check against a port held by something else may never get an answer.
+    timeout 5 "$@" >/dev/null 2>&1 && return 0
     is_running "$name" || die "$name exited during start-up; see $LOG_DIR/$name.log"
     sleep 0.2
   done

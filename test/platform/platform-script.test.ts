@@ -1,8 +1,8 @@
 // scripts/platform as a person uses it: the tools answer, `up` is idempotent and restarts
 // what died, `down` leaves nothing listening, and --redis-cluster makes a real cluster.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createConnection } from 'node:net';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -100,6 +100,41 @@ describe('scripts/platform', () => {
       expect(await platformIn(runDir, 'status')).toContain('not started');
     } finally {
       await platformIn(runDir, 'down').catch(() => undefined);
+      await rm(runDir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the failing step and its log file (Redis port already taken)', async () => {
+    const runDir = await mkdtemp(join(tmpdir(), 'slm-fleet-platform-'));
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const { port } = squatter.address() as { port: number };
+    try {
+      await mkdir(join(runDir, 'ports'), { recursive: true });
+      await writeFile(join(runDir, 'ports', 'redis'), String(port));
+      const failure = await platformIn(runDir, 'up', '--no-k8s').then(
+        () => undefined,
+        (error: { stderr: string }) => error.stderr,
+      );
+      const log = join(runDir, 'logs', 'redis.log');
+      expect(failure).toContain(`redis exited during start-up; see ${log}`);
+      expect(await readFile(log, 'utf8')).toMatch(/Address already in use/);
+    } finally {
+      squatter.close();
+      await platformIn(runDir, 'down').catch(() => undefined);
+      await rm(runDir, { recursive: true, force: true });
+    }
+  });
+
+  it('env tells how to start a platform that is not up', async () => {
+    const runDir = await mkdtemp(join(tmpdir(), 'slm-fleet-platform-'));
+    try {
+      const failure = await platformIn(runDir, 'env').then(
+        () => undefined,
+        (error: { stderr: string }) => error.stderr,
+      );
+      expect(failure).toMatch(/platform is not up; run: .*scripts\/platform up/);
+    } finally {
       await rm(runDir, { recursive: true, force: true });
     }
   });
