@@ -37,7 +37,8 @@ nodes_up() { # l4 h100 cpu
   fi
   local want=$(($1 + $2 + $3))
   local kubectl; kubectl="$(bin_of k8s kubectl) --kubeconfig=$RUN_DIR/kubeconfig"
-  wait_for kwok 60 sh -c "[ \$($kubectl get nodes --no-headers 2>/dev/null | grep -c ' Ready') -ge $want ]"
+  local secs=$((60 + want / 5))
+  wait_for kwok "$secs" sh -c "[ \$($kubectl get nodes --no-headers 2>/dev/null | grep -c ' Ready') -ge $want ]"
   # The node lifecycle controller lifts the not-ready taint once kwok reports the node Ready.
-  wait_for controller-manager 60 sh -c "! $kubectl get nodes -o jsonpath='{.items[*].spec.taints[*].key}' | grep -q not-ready"
+  wait_for controller-manager "$secs" sh -c "! $kubectl get nodes -o jsonpath='{.items[*].spec.taints[*].key}' | grep -q not-ready"
 }
