@@ -68,20 +68,21 @@ export async function createSuiteEnv(name: string): Promise<SuiteEnv> {
 
   const dir = await mkdtemp(join(tmpdir(), 'slm-fleet-suite-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
-  const admin = await readFile(platform.KUBECONFIG, 'utf8');
-  await writeFile(
+  const kubectlBin = toolPath(platform, 'kubectl');
+  await writeFile(kubeconfigPath, await readFile(platform.KUBECONFIG, 'utf8'));
+  await runTool(kubectlBin, [
+    '--kubeconfig',
     kubeconfigPath,
-    admin.replace(
-      /context: \{cluster: ([^,]+), user: ([^}]+)\}/,
-      `context: {cluster: $1, user: $2, namespace: ${namespace}}`,
-    ),
-  );
+    'config',
+    'set-context',
+    '--current',
+    `--namespace=${namespace}`,
+  ]);
   const kubeConfig = loadKubeConfig(kubeconfigPath);
   await coreApi(kubeConfig).createNamespace({
     body: { metadata: { name: namespace, labels: { [TEST_RUN_LABEL]: testRunId } } },
   });
 
-  const kubectlBin = toolPath(platform, 'kubectl');
   const clients: Redis[] = [];
   return {
     platform,
