@@ -1,7 +1,8 @@
 // The slm-fleet executable as a user runs it: each subcommand starts, serves its probes, and
 // exits 0 on SIGTERM; bad arguments get an error that names the argument.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, inject, it } from 'vitest';
@@ -43,17 +44,25 @@ const exitCode = (child: ChildProcess): Promise<number | null> =>
 
 describe('slm-fleet executable', () => {
   const platform = inject('platform');
-  const platformEnv = { REDIS_URL: platform.REDIS_URL, KUBECONFIG: platform.KUBECONFIG };
+  // The operator watches one namespace nobody uses, without leader election, so it does not
+  // reconcile other suites' Specialists.
+  const operatorConfig = join(mkdtempSync(join(tmpdir(), 'slm-fleet-cli-')), 'operator.yaml');
+  writeFileSync(operatorConfig, 'namespaces: [slm-fleet-cli-test]\nleaderElection: {enabled: false}\n');
+  const platformEnv = {
+    REDIS_URL: platform.REDIS_URL,
+    KUBECONFIG: platform.KUBECONFIG,
+    SLM_FLEET_OPERATOR_CONFIG: operatorConfig,
+  };
   it('is built (npm ci builds it; otherwise run npm run build)', () => {
     expect(existsSync(join(repoRoot, 'apps', 'cli', 'dist', 'index.js'))).toBe(true);
   });
 
   it.each([
-    ['operator', [['kube-apiserver']]],
+    ['operator', [['kube-apiserver', 'informers']]],
     ['router', [['redis']]],
     ['worker', [['redis']]],
     ['engine-sim', [[]]],
-    ['local', [[], ['redis'], ['kube-apiserver'], ['redis']]],
+    ['local', [[], ['redis'], ['kube-apiserver', 'informers'], ['redis']]],
   ])(
     '%s starts against the platform, is ready with checks %j, and exits 0 on SIGTERM',
     async (command, checksPerService) => {

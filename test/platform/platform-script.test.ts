@@ -43,7 +43,8 @@ describe('scripts/platform', () => {
     const version = JSON.parse(await kubectl('version', '-o', 'json')) as { serverVersion: { gitVersion: string } };
     expect(version.serverVersion.gitVersion).toMatch(/^v1\.36\.\d+$/);
 
-    const nodes = JSON.parse(await kubectl('get', 'nodes', '-o', 'json')) as {
+    // The platform's own nodes carry slm.dev/node-pool; suites may add nodes of their own.
+    const nodes = JSON.parse(await kubectl('get', 'nodes', '-l', 'slm.dev/node-pool', '-o', 'json')) as {
       items: { metadata: { labels: Record<string, string> }; status: { allocatable: Record<string, string> } }[];
     };
     const gpuNodes = nodes.items.filter((n) => n.metadata.labels['nvidia.com/gpu.present'] === 'true');

@@ -5,6 +5,8 @@ export interface ServeOptions {
   httpPort: number;
   redisUrl: string;
   kubeconfig?: string;
+  /** The operator configuration file. */
+  config?: string;
 }
 
 /** Which connection flags a subcommand takes beyond --host and --http-port. */

@@ -18,6 +18,12 @@ function addConnectionOptions(command: Command, needs: Needs[]): Command {
     command.addOption(
       new Option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)'),
     );
+    command.addOption(
+      new Option(
+        '--config <path>',
+        'operator configuration: GPU profiles, worker image, namespaces, leader election',
+      ).env('SLM_FLEET_OPERATOR_CONFIG'),
+    );
   }
   return command;
 }

@@ -1,15 +1,25 @@
 import { loadKubeConfig } from '@slm-fleet/k8s';
 import { startService, type RunningService } from '@slm-fleet/service';
+import { loadOperatorConfig } from './config.js';
 import { OperatorModule } from './operator.module.js';
+
+export { parseOperatorConfig, type OperatorConfig } from './config.js';
 
 export interface OperatorOptions {
   host: string;
   httpPort: number;
   /** A kubeconfig file; without it $KUBECONFIG, ~/.kube/config or the in-cluster account. */
   kubeconfig?: string;
+  /** The operator configuration file (GPU profiles, worker image, namespaces, leader election). */
+  config?: string;
 }
 
-export function startOperator({ kubeconfig, ...http }: OperatorOptions): Promise<RunningService> {
+export function startOperator({ kubeconfig, config, ...http }: OperatorOptions): Promise<RunningService> {
   const kubeConfig = loadKubeConfig(kubeconfig);
-  return startService({ name: 'operator', module: OperatorModule.forRoot({ kubeConfig }), ...http });
+  const operatorConfig = loadOperatorConfig(config);
+  return startService({
+    name: 'operator',
+    module: OperatorModule.forRoot({ kubeConfig, config: operatorConfig }),
+    ...http,
+  });
 }

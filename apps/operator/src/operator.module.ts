@@ -1,12 +1,86 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
 import { KubeModule } from '@slm-fleet/k8s';
-import { HealthModule } from '@slm-fleet/service';
+import { HealthModule, Readiness } from '@slm-fleet/service';
+import { createControllerMetrics, createMetricsRegistry, renderMetrics } from '@slm-fleet/telemetry';
+import type { OperatorConfig } from './config.js';
+import { OperatorRuntime } from './operator-runtime.js';
+
+const REGISTRY = Symbol('REGISTRY');
+
+@Controller()
+class MetricsController {
+  constructor(@Inject(REGISTRY) private readonly registry: Registry) {}
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async metrics(): Promise<string> {
+    return (await renderMetrics(this.registry)).body;
+  }
+}
+
+/** Starts the runtime after Nest is up, stops it (draining reconciles) before Nest closes. */
+class RuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('operator');
+
+  constructor(
+    @Inject(OperatorRuntime) private readonly runtime: OperatorRuntime,
+    @Inject(Readiness) private readonly readiness: Readiness,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.readiness.register({
+      name: 'informers',
+      check: async () => {
+        if (!this.runtime.hasSynced()) throw new Error('caches not synced yet');
+      },
+    });
+    // In the background: with the API server away, the process still serves its probes.
+    this.runtime
+      .start()
+      .catch((error: unknown) => this.logger.error({ msg: 'operator runtime failed', error: String(error) }));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+}
 
 /** The operator: reconciles Specialist and AgentTask resources into GPU workloads. */
 @Module({})
 export class OperatorModule {
-  static forRoot(options: { kubeConfig: KubeConfig }): DynamicModule {
-    return { module: OperatorModule, imports: [HealthModule, KubeModule.forRoot(options.kubeConfig)] };
+  static forRoot(options: { kubeConfig: KubeConfig; config: OperatorConfig }): DynamicModule {
+    return {
+      module: OperatorModule,
+      imports: [HealthModule, KubeModule.forRoot(options.kubeConfig)],
+      controllers: [MetricsController],
+      providers: [
+        { provide: REGISTRY, useFactory: () => createMetricsRegistry() },
+        {
+          provide: OperatorRuntime,
+          inject: [REGISTRY],
+          useFactory: (registry: Registry) =>
+            new OperatorRuntime(
+              options.kubeConfig,
+              options.config,
+              createControllerMetrics(registry),
+              new Logger('operator'),
+              () => process.kill(process.pid, 'SIGTERM'),
+            ),
+        },
+        RuntimeLifecycle,
+      ],
+    };
   }
 }

@@ -30,18 +30,19 @@ export class Readiness {
   }
 
   async report(): Promise<ReadinessReport> {
-    const checks: Record<string, string> = {};
-    if (this.draining) checks['shutdown'] = 'draining';
-    await Promise.all(
+    const results = await Promise.all(
       this.checks.map(async ({ name, check }) => {
         try {
           await check();
-          checks[name] = 'ok';
+          return [name, 'ok'] as const;
         } catch (error) {
-          checks[name] = error instanceof Error ? error.message : String(error);
+          return [name, error instanceof Error ? error.message : String(error)] as const;
         }
       }),
     );
+    // Registration order, so the report reads the same every time.
+    const checks: Record<string, string> = this.draining ? { shutdown: 'draining' } : {};
+    for (const [name, state] of results) checks[name] = state;
     return { ready: Object.values(checks).every((state) => state === 'ok'), checks };
   }
 }

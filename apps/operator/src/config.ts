@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { defaultGpuProfiles, parseGpuProfiles, type GpuProfile } from '@slm-fleet/placement';
+import type { WorkloadSettings } from '@slm-fleet/workloads';
+
+/** The operator's configuration file (rendered from Helm values in a cluster). */
+export interface OperatorConfig {
+  workloads: WorkloadSettings;
+  /** Namespaces to watch; empty means all. */
+  namespaces: string[];
+  leaderElection: { enabled: boolean; namespace: string; leaseName: string };
+  /** Every cached object is reconciled again this often, to heal drift nobody reported. */
+  resyncSeconds: number;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+type Raw = Record<string, unknown>;
+const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function stringField(raw: Raw, field: string, path: string, fallback: string): string {
+  const value = raw[field] ?? fallback;
+  if (typeof value !== 'string' || value === '') throw new Error(`${path}.${field} must be a non-empty string`);
+  return value;
+}
+
+/** Builds the configuration from a parsed file; every error names the field. */
+export function parseOperatorConfig(input: unknown): OperatorConfig {
+  const raw = input ?? {};
+  if (!isObject(raw)) throw new Error('operator config must be a mapping');
+  const gpuProfiles: GpuProfile[] =
+    raw['gpuProfiles'] === undefined ? defaultGpuProfiles : parseGpuProfiles(raw['gpuProfiles']);
+  const defaults = raw['defaultGpuProfiles'] ?? [gpuProfiles[0]?.name].filter(Boolean);
+  if (!Array.isArray(defaults) || defaults.some((n) => !gpuProfiles.some((p) => p.name === n))) {
+    throw new Error(
+      `defaultGpuProfiles must list names from gpuProfiles (${gpuProfiles.map((p) => p.name).join(', ')})`,
+    );
+  }
+  const worker = isObject(raw['worker']) ? raw['worker'] : {};
+  const redisSecret = isObject(worker['redisSecret']) ? worker['redisSecret'] : {};
+  const namespaces = raw['namespaces'] ?? [];
+  if (!Array.isArray(namespaces) || namespaces.some((n) => typeof n !== 'string' || !DNS_LABEL.test(n))) {
+    throw new Error('namespaces must be a list of namespace names');
+  }
+  const election = isObject(raw['leaderElection']) ? raw['leaderElection'] : {};
+  const resyncSeconds = raw['resyncSeconds'] ?? 300;
+  if (typeof resyncSeconds !== 'number' || !Number.isInteger(resyncSeconds) || resyncSeconds < 1) {
+    throw new Error('resyncSeconds must be a whole number of seconds, at least 1');
+  }
+  return {
+    workloads: {
+      gpuProfiles,
+      defaultGpuProfiles: defaults as string[],
+      worker: {
+        image: stringField(worker, 'image', 'worker', 'slm-fleet:0.1.0'),
+        redisSecret: {
+          name: stringField(redisSecret, 'name', 'worker.redisSecret', 'slm-fleet-redis'),
+          key: stringField(redisSecret, 'key', 'worker.redisSecret', 'url'),
+        },
+      },
+    },
+    namespaces: namespaces as string[],
+    leaderElection: {
+      enabled: election['enabled'] !== false,
+      namespace: stringField(election, 'namespace', 'leaderElection', 'default'),
+      leaseName: stringField(election, 'leaseName', 'leaderElection', 'slm-fleet-operator'),
+    },
+    resyncSeconds,
+  };
+}
+
+export function loadOperatorConfig(path: string | undefined): OperatorConfig {
+  if (!path) return parseOperatorConfig({});
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read --config ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return parseOperatorConfig(parse(text));
+  } catch (error) {
+    throw new Error(`--config ${path}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,40 @@
+import { isDeepStrictEqual } from 'node:util';
+import { API_VERSION, findCondition, type AgentTask, type Specialist } from '@slm-fleet/api';
+import type { Informer, ServerSideApplier } from '@slm-fleet/k8s';
+import { agentTaskStatus } from '@slm-fleet/routing';
+import type { EventRecorder } from '../events.js';
+
+export interface AgentTaskReconcilerDeps {
+  agentTasks: Informer<AgentTask>;
+  specialists: Informer<Specialist>;
+  applier: ServerSideApplier;
+  events: EventRecorder;
+  now?: () => string;
+}
+
+/** Resolves an AgentTask's Specialists and writes the routing view and Ready condition. */
+export class AgentTaskReconciler {
+  constructor(private readonly deps: AgentTaskReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<void> {
+    const task = this.deps.agentTasks.get(key);
+    if (!task || task.metadata.deletionTimestamp) return;
+    const specialists = new Map(
+      this.deps.specialists
+        .list()
+        .filter((s) => s.metadata.namespace === task.metadata.namespace)
+        .map((s) => [s.metadata.name, s]),
+    );
+    const status = agentTaskStatus(task, specialists, this.deps.now?.() ?? new Date().toISOString());
+    if (isDeepStrictEqual(JSON.parse(JSON.stringify(task.status ?? {})), JSON.parse(JSON.stringify(status)))) return;
+    await this.deps.applier.applyStatus(
+      { apiVersion: API_VERSION, kind: 'AgentTask', metadata: task.metadata, status },
+      'agenttasks',
+    );
+    const before = findCondition(task.status?.conditions, 'Ready');
+    const after = findCondition(status.conditions, 'Ready');
+    if (after && (before?.status !== after.status || before.reason !== after.reason)) {
+      await this.deps.events.record(task, after.status === 'True' ? 'Normal' : 'Warning', after.reason, after.message);
+    }
+  }
+}

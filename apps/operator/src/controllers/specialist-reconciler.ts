@@ -1,0 +1,129 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { LoggerService } from '@nestjs/common';
+import { API_VERSION, findCondition, type Specialist } from '@slm-fleet/api';
+import type { Informer, ServerSideApplier } from '@slm-fleet/k8s';
+import {
+  SPECIALIST_LABEL,
+  desiredObjects,
+  selectorString,
+  specialistStatus,
+  type DesiredObjects,
+  type WorkloadSettings,
+} from '@slm-fleet/workloads';
+import type { EventRecorder } from '../events.js';
+
+export interface SpecialistReconcilerDeps {
+  specialists: Informer<Specialist>;
+  deployments: Informer<V1Deployment>;
+  pods: Informer<V1Pod>;
+  /** Informers of the other children, keyed like the Deployment (namespace/name). */
+  children: Informer<KubernetesObject>[];
+  applier: ServerSideApplier;
+  events: EventRecorder;
+  settings: WorkloadSettings;
+  logger: LoggerService;
+  now?: () => string;
+}
+
+/**
+ * Level-triggered: whatever happened, make the Specialist's children match the desired
+ * objects (server-side apply puts back hand edits and recreates deleted children), then write
+ * the status the children show. Idempotent, so a crash mid-reconcile is healed by the next run.
+ */
+export class SpecialistReconciler {
+  constructor(private readonly deps: SpecialistReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<void> {
+    const specialist = this.deps.specialists.get(key);
+    if (!specialist || specialist.metadata.deletionTimestamp) return; // children go with it (owner references)
+    let desired: DesiredObjects | undefined;
+    try {
+      desired = desiredObjects(specialist, this.deps.settings);
+    } catch (error) {
+      await this.reportInvalid(specialist, (error as Error).message);
+      return; // a retry cannot fix the spec; its next change is a new event
+    }
+    const deployment = desired ? await this.applyChildren(specialist, desired) : undefined;
+    const pods = this.deps.pods
+      .list()
+      .filter(
+        (p) =>
+          p.metadata?.namespace === specialist.metadata.namespace &&
+          p.metadata?.labels?.[SPECIALIST_LABEL] === specialist.metadata.name,
+      );
+    const status = specialistStatus({
+      specialist,
+      ...(deployment ? { deployment: { generation: deployment.metadata?.generation, ...deployment.status } } : {}),
+      pods,
+      gpuResourceName: desired?.gpuResourceName ?? 'nvidia.com/gpu',
+      selector: selectorString(specialist),
+      now: this.now(),
+    });
+    await this.writeStatus(specialist, status);
+  }
+
+  private async applyChildren(specialist: Specialist, desired: DesiredObjects): Promise<V1Deployment> {
+    const key = `${specialist.metadata.namespace}/${specialist.metadata.name}`;
+    const existed = this.deps.deployments.get(key) !== undefined;
+    const deployment = await this.deps.applier.apply(desired.deployment);
+    await this.deps.applier.apply(desired.service);
+    await this.deps.applier.apply(desired.podDisruptionBudget);
+    if (!existed) {
+      await this.deps.events.record(
+        specialist,
+        'Normal',
+        'Created',
+        `created Deployment, Service and PodDisruptionBudget ${specialist.metadata.name}`,
+      );
+    }
+    return deployment;
+  }
+
+  private async writeStatus(specialist: Specialist, status: Specialist['status']): Promise<void> {
+    if (isDeepStrictEqual(comparable(specialist.status), comparable(status))) return;
+    await this.deps.applier.applyStatus(
+      { apiVersion: API_VERSION, kind: 'Specialist', metadata: specialist.metadata, status },
+      'specialists',
+    );
+    const before = findCondition(specialist.status?.conditions, 'Degraded');
+    const after = findCondition(status?.conditions, 'Degraded');
+    if (after?.status === 'True' && (before?.status !== 'True' || before.reason !== after.reason)) {
+      await this.deps.events.record(specialist, 'Warning', after.reason, after.message);
+    }
+    const ready = findCondition(status?.conditions, 'Ready');
+    if (ready?.status === 'True' && findCondition(specialist.status?.conditions, 'Ready')?.status !== 'True') {
+      await this.deps.events.record(specialist, 'Normal', 'Ready', ready.message);
+    }
+  }
+
+  private async reportInvalid(specialist: Specialist, message: string): Promise<void> {
+    const now = this.now();
+    const invalid = {
+      type: 'Ready',
+      status: 'False' as const,
+      reason: 'InvalidSpec',
+      message,
+      lastTransitionTime: now,
+    };
+    const status = {
+      ...specialist.status,
+      conditions: [invalid, { ...invalid, type: 'Degraded', status: 'True' as const }],
+    };
+    if (findCondition(specialist.status?.conditions, 'Ready')?.message === message) return;
+    await this.deps.applier.applyStatus(
+      { apiVersion: API_VERSION, kind: 'Specialist', metadata: specialist.metadata, status },
+      'specialists',
+    );
+    await this.deps.events.record(specialist, 'Warning', 'InvalidSpec', message);
+    this.deps.logger.warn?.({ msg: 'invalid Specialist', specialist: specialist.metadata.name, reason: message });
+  }
+
+  private now(): string {
+    return this.deps.now?.() ?? new Date().toISOString();
+  }
+}
+
+/** Status as stored: JSON form, so Dates and undefined fields compare like the API's copy. */
+const comparable = (status: unknown): unknown =>
+  status === undefined ? undefined : JSON.parse(JSON.stringify(status));

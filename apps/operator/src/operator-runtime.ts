@@ -1,0 +1,179 @@
+import { hostname } from 'node:os';
+import type { KubeConfig, KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { LoggerService } from '@nestjs/common';
+import type { AgentTask, Specialist } from '@slm-fleet/api';
+import {
+  Informer,
+  LeaderElector,
+  ServerSideApplier,
+  WorkQueue,
+  objectKey,
+  workQueueMetrics,
+  type ResourceRef,
+} from '@slm-fleet/k8s';
+import type { ControllerMetrics } from '@slm-fleet/telemetry';
+import { MANAGED_BY, SPECIALIST_LABEL } from '@slm-fleet/workloads';
+import type { OperatorConfig } from './config.js';
+import { AgentTaskReconciler } from './controllers/agent-task-reconciler.js';
+import { SpecialistReconciler } from './controllers/specialist-reconciler.js';
+import { EventRecorder } from './events.js';
+import { AGENT_TASKS, DEPLOYMENTS, PDBS, PODS, SERVICES, SPECIALISTS } from './resources.js';
+
+export const FIELD_MANAGER = 'slm-fleet-operator';
+const RECONCILE_CONCURRENCY = 4;
+
+const managedBy = Object.entries(MANAGED_BY)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(',');
+
+/**
+ * The operator's moving parts: informers (run on every replica, so a standby is warm), one
+ * work queue per kind (workers run only on the leader), and the leader election that
+ * switches them on.
+ */
+export class OperatorRuntime {
+  private readonly informers: Informer<KubernetesObject>[] = [];
+  private readonly specialists: Informer<Specialist>;
+  private readonly agentTasks: Informer<AgentTask>;
+  private readonly specialistQueue: WorkQueue;
+  private readonly agentTaskQueue: WorkQueue;
+  private readonly elector: LeaderElector | undefined;
+  private stopping = false;
+
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly config: OperatorConfig,
+    private readonly metrics: ControllerMetrics,
+    private readonly logger: LoggerService,
+    private readonly onLostLeadership: () => void,
+  ) {
+    const informer = <T extends KubernetesObject>(resource: ResourceRef, labelSelector?: string): Informer<T> => {
+      const created = new Informer<T>({
+        kubeConfig,
+        resource,
+        namespaces: config.namespaces,
+        logger,
+        resyncPeriodMs: config.resyncSeconds * 1000,
+        ...(labelSelector ? { labelSelector } : {}),
+      });
+      this.informers.push(created as unknown as Informer<KubernetesObject>);
+      return created;
+    };
+    this.specialists = informer<Specialist>(SPECIALISTS);
+    this.agentTasks = informer<AgentTask>(AGENT_TASKS);
+    const deployments = informer<V1Deployment>(DEPLOYMENTS, managedBy);
+    const children = [informer(SERVICES, managedBy), informer(PDBS, managedBy)];
+    const pods = informer<V1Pod>(PODS, SPECIALIST_LABEL);
+
+    this.specialistQueue = new WorkQueue({
+      name: 'specialist',
+      logger,
+      hooks: workQueueMetrics(metrics, 'specialist'),
+    });
+    this.agentTaskQueue = new WorkQueue({ name: 'agenttask', logger, hooks: workQueueMetrics(metrics, 'agenttask') });
+
+    const identity = `${hostname()}-${process.pid}`;
+    const applier = new ServerSideApplier(kubeConfig, FIELD_MANAGER);
+    const events = new EventRecorder(kubeConfig, logger, identity);
+    const specialistReconciler = new SpecialistReconciler({
+      specialists: this.specialists,
+      deployments,
+      pods,
+      children,
+      applier,
+      events,
+      settings: config.workloads,
+      logger,
+    });
+    const agentTaskReconciler = new AgentTaskReconciler({
+      agentTasks: this.agentTasks,
+      specialists: this.specialists,
+      applier,
+      events,
+    });
+    this.reconcileSpecialist = (key) => specialistReconciler.reconcile(key);
+    this.reconcileAgentTask = (key) => agentTaskReconciler.reconcile(key);
+
+    // Any change to a Specialist or one of its children re-reconciles the Specialist, and
+    // re-resolves the AgentTasks of its namespace (their status shows its readiness).
+    this.specialists.on(({ object }) => {
+      this.specialistQueue.add(objectKey(object));
+      this.enqueueTasksOf(object.metadata.namespace);
+    });
+    for (const child of [deployments, pods, ...children]) {
+      child.on(({ object }) => {
+        const owner = object.metadata?.labels?.[SPECIALIST_LABEL];
+        if (owner && object.metadata?.namespace) this.specialistQueue.add(`${object.metadata.namespace}/${owner}`);
+      });
+    }
+    this.agentTasks.on(({ object }) => this.agentTaskQueue.add(objectKey(object)));
+
+    this.elector = config.leaderElection.enabled
+      ? new LeaderElector({
+          kubeConfig,
+          namespace: config.leaderElection.namespace,
+          leaseName: config.leaderElection.leaseName,
+          identity,
+          logger,
+          onStartedLeading: () => this.startWorkers(),
+          onStoppedLeading: () => this.stoppedLeading(),
+        })
+      : undefined;
+  }
+
+  private readonly reconcileSpecialist: (key: string) => Promise<void>;
+  private readonly reconcileAgentTask: (key: string) => Promise<void>;
+
+  /** Starts the informers and, once they have synced, leader election (or the workers directly). */
+  async start(): Promise<void> {
+    for (const informer of this.informers) informer.start();
+    await Promise.all(this.informers.map((i) => i.waitForSync()));
+    this.logger.log({
+      msg: 'caches synced',
+      specialists: this.specialists.list().length,
+      agentTasks: this.agentTasks.list().length,
+    });
+    if (this.elector) this.elector.start();
+    else this.startWorkers();
+  }
+
+  hasSynced(): boolean {
+    return this.informers.every((i) => i.hasSynced());
+  }
+
+  isLeader(): boolean {
+    return this.elector ? this.elector.isLeader() : true;
+  }
+
+  /** Stops taking work, lets in-flight reconciles finish, releases the lease, stops watching. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([this.specialistQueue.shutdown(), this.agentTaskQueue.shutdown()]);
+    await this.elector?.stop({ release: true });
+    await Promise.all(this.informers.map((i) => i.stop()));
+  }
+
+  private startWorkers(): void {
+    this.metrics.leader.set(1);
+    this.logger.log({ msg: 'leading: reconciling', specialists: this.specialists.list().length });
+    this.specialistQueue.run(this.reconcileSpecialist, RECONCILE_CONCURRENCY);
+    this.agentTaskQueue.run(this.reconcileAgentTask, RECONCILE_CONCURRENCY);
+    for (const s of this.specialists.list()) this.specialistQueue.add(objectKey(s));
+    for (const t of this.agentTasks.list()) this.agentTaskQueue.add(objectKey(t));
+  }
+
+  private stoppedLeading(): void {
+    this.metrics.leader.set(0);
+    if (this.stopping) return;
+    // As controller-runtime does: a replica that lost the lease exits, and restarts as a standby,
+    // rather than risk reconciling beside the new leader.
+    this.logger.error({ msg: 'lost leadership; exiting' });
+    this.onLostLeadership();
+  }
+
+  private enqueueTasksOf(namespace: string | undefined): void {
+    for (const task of this.agentTasks.list()) {
+      if (task.metadata.namespace === namespace) this.agentTaskQueue.add(objectKey(task));
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildCrd, resourceDefinitions } from './crd.js';
+import { generatedFiles } from './generate.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+describe('generated files', () => {
+  it.each(generatedFiles().map((f) => [f.path, f] as const))(
+    '%s is up to date (run npm run generate)',
+    (path, file) => {
+      // docs/crd-reference.md goes through prettier after generation: compare ignoring layout.
+      const squash = (text: string): string => text.replace(/[\s|-]+/g, ' ').trim();
+      const committed = readFileSync(join(root, path), 'utf8');
+      if (path.endsWith('.md')) expect(squash(committed)).toBe(squash(file.content));
+      else expect(committed).toBe(file.content);
+    },
+  );
+});
+
+describe('buildCrd', () => {
+  const [specialist] = resourceDefinitions.map(buildCrd) as [Record<string, any>]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const version = specialist['spec'].versions[0];
+  const spec = version.schema.openAPIV3Schema.properties.spec;
+
+  it('does not list defaulted fields as required, and says their default', () => {
+    expect(spec.properties.engine.required).toEqual(['kind']);
+    expect(spec.properties.engine.properties.maxConcurrency.description).toMatch(/Default: 8\.$/);
+    expect(spec.required).toEqual(['model', 'engine', 'tasks']);
+  });
+
+  it('gives an omitted scaling block every default (the API server does not fill nested ones)', () => {
+    expect(spec.properties.scaling.default).toEqual({
+      mode: 'managed',
+      minReplicas: 1,
+      maxReplicas: 1,
+      targetQueuePerReplica: 4,
+      scaleDownDelaySeconds: 300,
+    });
+  });
+
+  it('has the status and scale subresources and printer columns', () => {
+    expect(version.subresources.scale).toEqual({
+      specReplicasPath: '.spec.replicas',
+      statusReplicasPath: '.status.replicas',
+      labelSelectorPath: '.status.selector',
+    });
+    expect(version.additionalPrinterColumns.map((c: { name: string }) => c.name)).toEqual([
+      'Ready',
+      'Desired',
+      'GPUs',
+      'Engine',
+      'Queue',
+      'Status',
+      'Age',
+      'Tasks',
+      'Model',
+    ]);
+  });
+});

@@ -1,0 +1,1 @@
+export { agentTaskStatus, specialistIsReady } from './agent-task-status.js';

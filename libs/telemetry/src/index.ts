@@ -1,0 +1,2 @@
+export { createMetricsRegistry, renderMetrics, type MetricsRegistryOptions } from './registry.js';
+export { createControllerMetrics, type ControllerMetrics } from './controller-metrics.js';

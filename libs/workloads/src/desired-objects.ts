@@ -1,0 +1,141 @@
+import type { V1Affinity, V1Deployment, V1PodDisruptionBudget, V1PodSpec, V1Service } from '@kubernetes/client-node';
+import type { Specialist } from '@slm-fleet/api';
+import { renderEngine, type EngineWorkload } from '@slm-fleet/engines';
+import { placementFor, type GpuProfile, type Placement } from '@slm-fleet/placement';
+import { commonLabels, ownerReference, selectorLabels } from './labels.js';
+import { desiredReplicas } from './replicas.js';
+import { WORKER_HTTP_PORT, workerContainer, type WorkerSettings } from './worker-sidecar.js';
+
+export interface WorkloadSettings {
+  worker: WorkerSettings;
+  gpuProfiles: GpuProfile[];
+  /** Used when a Specialist names no profile. */
+  defaultGpuProfiles: string[];
+}
+
+export interface DesiredObjects {
+  deployment: V1Deployment;
+  service: V1Service;
+  podDisruptionBudget: V1PodDisruptionBudget;
+  /** The GPU resource the pods request (for diagnosing why they do not schedule). */
+  gpuResourceName: string;
+}
+
+/**
+ * The children a Specialist should have: a Deployment (engine + worker sidecar), a Service
+ * and a PodDisruptionBudget. Pure: the same Specialist and settings give the same objects,
+ * so applying them is idempotent. Undefined for engine.kind openai, which runs no pod.
+ */
+export function desiredObjects(specialist: Specialist, settings: WorkloadSettings): DesiredObjects | undefined {
+  const { spec } = specialist;
+  if (spec.engine.kind === 'openai') return undefined;
+  const gpuCount = spec.resources?.gpu.count ?? 0;
+  const placement =
+    gpuCount > 0
+      ? placementFor(spec.resources?.gpu.profiles ?? settings.defaultGpuProfiles, settings.gpuProfiles)
+      : undefined;
+  const engine = renderEngine({
+    kind: spec.engine.kind,
+    ...(spec.engine.image ? { image: spec.engine.image } : {}),
+    ...(spec.engine.args ? { extraArgs: spec.engine.args } : {}),
+    ...(spec.engine.env ? { env: spec.engine.env } : {}),
+    model: { uri: spec.model.uri, servedName: spec.model.servedName ?? specialist.metadata.name },
+    adapters: spec.model.adapters ?? [],
+    maxConcurrency: spec.engine.maxConcurrency,
+    gpuCount,
+    ...(placement ? { gpuResourceName: placement.resourceName } : {}),
+    ...(spec.model.credentials
+      ? { credentials: { secretName: spec.model.credentials.name, key: spec.model.credentials.key } }
+      : {}),
+    ...(spec.resources?.cpu !== undefined ? { cpu: String(spec.resources.cpu) } : {}),
+    ...(spec.resources?.memory !== undefined ? { memory: String(spec.resources.memory) } : {}),
+  });
+  const metadata = {
+    name: specialist.metadata.name,
+    namespace: specialist.metadata.namespace,
+    labels: commonLabels(specialist),
+    ownerReferences: [ownerReference(specialist)],
+  };
+  return {
+    deployment: deployment(specialist, metadata, podSpec(specialist, engine, placement, settings), gpuCount > 0),
+    service: service(metadata, engine, selectorLabels(specialist)),
+    podDisruptionBudget: {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata,
+      // Pods that are not running yet (Pending for GPUs, crash-looping) must not block node drains.
+      spec: {
+        maxUnavailable: 1,
+        selector: { matchLabels: selectorLabels(specialist) },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    },
+    gpuResourceName: placement?.resourceName ?? 'nvidia.com/gpu',
+  };
+}
+
+type ChildMetadata = NonNullable<V1Deployment['metadata']>;
+
+function deployment(specialist: Specialist, metadata: ChildMetadata, pod: V1PodSpec, usesGpus: boolean): V1Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata,
+    spec: {
+      replicas: desiredReplicas(specialist.spec),
+      selector: { matchLabels: selectorLabels(specialist) },
+      // GPUs are rarely spare: replace a pod in place rather than surge one more.
+      strategy: usesGpus
+        ? { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }
+        : { type: 'RollingUpdate' },
+      template: { metadata: { labels: commonLabels(specialist) }, spec: pod },
+    },
+  };
+}
+
+function podSpec(
+  specialist: Specialist,
+  engine: EngineWorkload,
+  placement: Placement | undefined,
+  settings: WorkloadSettings,
+): V1PodSpec {
+  const extra = specialist.spec.placement;
+  const affinity = mergeAffinity(placement?.nodeAffinity, extra?.affinity as V1Affinity | undefined);
+  return {
+    containers: [engine.container, workerContainer(specialist, engine.openaiBaseUrl, settings.worker)],
+    volumes: [...engine.volumes, { name: 'worker-tmp', emptyDir: {} }],
+    // The pods call nothing in the cluster API.
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+    terminationGracePeriodSeconds: 60,
+    tolerations: [...(placement?.tolerations ?? []), ...(extra?.tolerations ?? [])],
+    ...(extra?.nodeSelector ? { nodeSelector: extra.nodeSelector } : {}),
+    ...(affinity ? { affinity } : {}),
+    ...(extra?.priorityClassName ? { priorityClassName: extra.priorityClassName } : {}),
+  };
+}
+
+/** The GPU profile decides node affinity; a user affinity adds pod (anti-)affinity to it. */
+function mergeAffinity(
+  nodeAffinity: V1Affinity['nodeAffinity'] | undefined,
+  user: V1Affinity | undefined,
+): V1Affinity | undefined {
+  if (!nodeAffinity && !user) return undefined;
+  return { ...user, ...(nodeAffinity ? { nodeAffinity } : {}) };
+}
+
+function service(metadata: ChildMetadata, engine: EngineWorkload, selector: Record<string, string>): V1Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata,
+    spec: {
+      selector,
+      ports: [
+        { name: 'http-engine', port: engine.port, targetPort: engine.port },
+        { name: 'http-worker', port: WORKER_HTTP_PORT, targetPort: WORKER_HTTP_PORT },
+      ],
+    },
+  };
+}

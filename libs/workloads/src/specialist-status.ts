@@ -1,0 +1,132 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { setConditions, type ConditionUpdate, type Specialist, type SpecialistStatus } from '@slm-fleet/api';
+import { diagnosePods } from './pod-diagnosis.js';
+import { desiredReplicas } from './replicas.js';
+
+/** The fields of a Deployment's metadata and status the Specialist status is read from. */
+export interface ObservedDeployment {
+  generation?: number;
+  observedGeneration?: number;
+  replicas?: number;
+  readyReplicas?: number;
+  updatedReplicas?: number;
+}
+
+export interface StatusInput {
+  specialist: Specialist;
+  /** Absent while not created yet, and always for engine.kind openai (no pods). */
+  deployment?: ObservedDeployment;
+  pods: readonly V1Pod[];
+  gpuResourceName: string;
+  /** Label selector of the pods, published for the scale subresource. */
+  selector: string;
+  now: string;
+}
+
+/**
+ * The Specialist status that tells the truth: Ready when every desired replica serves,
+ * Progressing while the Deployment rolls out or scales, Degraded with the worst reason
+ * its pods show (InsufficientGPU, Unschedulable, EngineCrashLoop, ImagePullFailed).
+ */
+export function specialistStatus(input: StatusInput): SpecialistStatus {
+  const { specialist, deployment, pods, now } = input;
+  const generation = specialist.metadata.generation;
+  const previous = specialist.status?.conditions ?? [];
+  const at = (update: Omit<ConditionUpdate, 'observedGeneration'>): ConditionUpdate => ({
+    ...update,
+    ...(generation === undefined ? {} : { observedGeneration: generation }),
+  });
+
+  if (specialist.spec.engine.kind === 'openai') {
+    const conditions = setConditions(
+      previous,
+      [
+        at({
+          type: 'Ready',
+          status: 'True',
+          reason: 'ExternalEndpoint',
+          message: `served by ${specialist.spec.engine.url}`,
+        }),
+        at({ type: 'Progressing', status: 'False', reason: 'Stable', message: 'no pods to roll out' }),
+        at({ type: 'Degraded', status: 'False', reason: 'AsExpected', message: '' }),
+      ],
+      now,
+    );
+    return { ...base(input, 0, 0, 0), conditions };
+  }
+
+  const desired = desiredReplicas(specialist.spec);
+  const replicas = deployment?.replicas ?? 0;
+  const ready = deployment?.readyReplicas ?? 0;
+  const diagnosis = diagnosePods(pods, input.gpuResourceName);
+  const rolledOut =
+    deployment !== undefined &&
+    (deployment.observedGeneration ?? 0) >= (deployment.generation ?? 0) &&
+    (deployment.updatedReplicas ?? 0) >= desired;
+
+  const progressing = ((): ConditionUpdate => {
+    if (!deployment)
+      return at({ type: 'Progressing', status: 'True', reason: 'Creating', message: 'creating the Deployment' });
+    if (!rolledOut)
+      return at({
+        type: 'Progressing',
+        status: 'True',
+        reason: 'RollingOut',
+        message: `${deployment.updatedReplicas ?? 0}/${desired} replicas updated`,
+      });
+    if (replicas > desired)
+      return at({
+        type: 'Progressing',
+        status: 'True',
+        reason: 'ScalingDown',
+        message: `${replicas} replicas, want ${desired}`,
+      });
+    if (ready < desired)
+      return at({
+        type: 'Progressing',
+        status: 'True',
+        reason: 'WaitingForReplicas',
+        message: `${ready}/${desired} replicas ready`,
+      });
+    return at({ type: 'Progressing', status: 'False', reason: 'Stable', message: `${desired} replicas rolled out` });
+  })();
+
+  const readyCondition = ((): ConditionUpdate => {
+    if (desired === 0 && ready === 0)
+      return at({ type: 'Ready', status: 'True', reason: 'ScaledToZero', message: 'no replicas wanted' });
+    if (ready >= desired)
+      return at({
+        type: 'Ready',
+        status: 'True',
+        reason: 'AllReplicasReady',
+        message: `${ready}/${desired} replicas ready`,
+      });
+    const why = diagnosis ? `: ${diagnosis.message}` : '';
+    return at({
+      type: 'Ready',
+      status: 'False',
+      reason: diagnosis?.reason ?? 'ReplicasNotReady',
+      message: `${ready}/${desired} replicas ready${why}`,
+    });
+  })();
+
+  const degraded = diagnosis
+    ? at({ type: 'Degraded', status: 'True', ...diagnosis })
+    : at({ type: 'Degraded', status: 'False', reason: 'AsExpected', message: '' });
+
+  return {
+    ...base(input, replicas, ready, desired),
+    conditions: setConditions(previous, [readyCondition, progressing, degraded], now),
+  };
+}
+
+function base(input: StatusInput, replicas: number, readyReplicas: number, desired: number): SpecialistStatus {
+  const generation = input.specialist.metadata.generation;
+  return {
+    ...(generation === undefined ? {} : { observedGeneration: generation }),
+    replicas,
+    readyReplicas,
+    desiredReplicas: desired,
+    selector: input.selector,
+  };
+}

@@ -1,0 +1,49 @@
+import type { V1Container } from '@kubernetes/client-node';
+import type { Specialist } from '@slm-fleet/api';
+import { specialistQueueName } from '@slm-fleet/queue';
+
+export const WORKER_HTTP_PORT = 8082;
+
+export interface WorkerSettings {
+  /** The slm-fleet image; the sidecar runs its `worker` subcommand. */
+  image: string;
+  /** The Secret (and key) holding REDIS_URL: by reference, never inlined. */
+  redisSecret: { name: string; key: string };
+}
+
+/**
+ * The worker beside the engine: pulls the Specialist's queue with the engine's concurrency
+ * and calls the engine on localhost. Runs locked down (non-root, read-only root filesystem,
+ * no capabilities): it needs nothing else.
+ */
+export function workerContainer(specialist: Specialist, engineUrl: string, settings: WorkerSettings): V1Container {
+  const { name, namespace } = specialist.metadata;
+  return {
+    name: 'worker',
+    image: settings.image,
+    args: ['worker', '--host', '0.0.0.0', '--http-port', String(WORKER_HTTP_PORT)],
+    env: [
+      {
+        name: 'REDIS_URL',
+        valueFrom: { secretKeyRef: { name: settings.redisSecret.name, key: settings.redisSecret.key } },
+      },
+      { name: 'SLM_FLEET_SPECIALIST', value: `${namespace}/${name}` },
+      { name: 'SLM_FLEET_QUEUE', value: specialistQueueName(namespace, name) },
+      { name: 'SLM_FLEET_CONCURRENCY', value: String(specialist.spec.engine.maxConcurrency) },
+      { name: 'SLM_FLEET_ENGINE_URL', value: engineUrl },
+      { name: 'SLM_FLEET_MODEL', value: specialist.spec.model.servedName ?? name },
+    ],
+    ports: [{ name: 'http-worker', containerPort: WORKER_HTTP_PORT }],
+    readinessProbe: { httpGet: { path: '/readyz', port: WORKER_HTTP_PORT }, periodSeconds: 5 },
+    livenessProbe: { httpGet: { path: '/healthz', port: WORKER_HTTP_PORT }, periodSeconds: 15, failureThreshold: 3 },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    },
+    volumeMounts: [{ name: 'worker-tmp', mountPath: '/tmp' }],
+  };
+}

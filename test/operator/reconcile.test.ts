@@ -1,0 +1,201 @@
+// The operator, run as users run it, against the real API server, scheduler and kwok nodes:
+// Specialists become Deployments, Services and PDBs that follow every change, heal, and report.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
+import {
+  startOperator,
+  stopOperator,
+  waitForReadyReason,
+  writeOperatorConfig,
+  type OperatorProcess,
+} from './operator-process.js';
+
+const specialist = (name: string, extra = '') => `
+apiVersion: slm.dev/v1alpha1
+kind: Specialist
+metadata: {name: ${name}}
+spec:
+  model: {uri: hf://Qwen/Qwen2.5-3B-Instruct}
+  engine: {kind: vllm, maxConcurrency: 16}
+  resources: {gpu: {count: 1, profiles: [nvidia-l4]}}
+  tasks: [extract-invoice]
+  scaling: {minReplicas: 1, maxReplicas: 4}
+${extra}`;
+
+interface Deployment {
+  metadata: { ownerReferences?: { kind: string; name: string; controller: boolean }[] };
+  spec: {
+    replicas: number;
+    template: {
+      spec: { terminationGracePeriodSeconds: number; containers: { name: string; image: string; args?: string[] }[] };
+    };
+  };
+}
+
+describe('operator reconciles Specialists', () => {
+  const env = useSuiteEnv('reconcile');
+  let operator: OperatorProcess | undefined;
+  const getJson = async <T>(...args: string[]): Promise<T> =>
+    JSON.parse(await env().kubectl('get', ...args, '-o', 'json')) as T;
+
+  beforeAll(async () => {
+    await installCrds(env());
+    operator = await startOperator(env(), await writeOperatorConfig(env(), {}));
+  });
+  afterAll(async () => stopOperator(operator));
+
+  it('creates a Deployment (engine + worker), Service and PDB owned by the Specialist, and reports Ready', async () => {
+    await env().apply(specialist('extractor'));
+    await waitForReadyReason(env(), 'extractor', 'AllReplicasReady');
+    const deployment = await getJson<Deployment>('deployment', 'extractor');
+    expect(deployment.spec.template.spec.containers.map((c) => c.name)).toEqual(['engine', 'worker']);
+    expect(deployment.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'Specialist', name: 'extractor', controller: true }),
+    ]);
+    await env().kubectl('get', 'service', 'extractor');
+    await env().kubectl('get', 'poddisruptionbudget', 'extractor');
+    const columns = await env().kubectl('get', 'specialists');
+    expect(columns).toMatch(/NAME\s+READY\s+DESIRED\s+GPUS\s+ENGINE\s+QUEUE\s+STATUS\s+AGE/);
+    expect(columns).toMatch(/extractor\s+1\s+1\s+1\s+vllm\s+AllReplicasReady/);
+    const events = await env().kubectl(
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=extractor,involvedObject.kind=Specialist',
+    );
+    expect(events).toMatch(/Created\s.*created Deployment, Service and PodDisruptionBudget extractor/);
+  });
+
+  it('follows updates of image, GPUs and tasks', async () => {
+    await env().apply(
+      specialist('extractor')
+        .replace(
+          'engine: {kind: vllm, maxConcurrency: 16}',
+          'engine: {kind: vllm, maxConcurrency: 16, image: "registry.invalid/vllm:custom"}',
+        )
+        .replace('count: 1,', 'count: 2,')
+        .replace('tasks: [extract-invoice]', 'tasks: [extract-invoice, extract-receipt]'),
+    );
+    await eventually(async () => {
+      const deployment = await getJson<Deployment>('deployment', 'extractor');
+      const engine = deployment.spec.template.spec.containers.find((c) => c.name === 'engine');
+      expect(engine?.image).toBe('registry.invalid/vllm:custom');
+      expect(engine?.args).toEqual(expect.arrayContaining(['--tensor-parallel-size', '2']));
+    });
+    const status = await env().kubectl(
+      'get',
+      'specialist',
+      'extractor',
+      '-o',
+      'jsonpath={.status.observedGeneration}/{.metadata.generation}',
+    );
+    await eventually(async () => {
+      const [observed, generation] = (
+        await env().kubectl(
+          'get',
+          'specialist',
+          'extractor',
+          '-o',
+          'jsonpath={.status.observedGeneration} {.metadata.generation}',
+        )
+      ).split(' ');
+      expect(observed).toBe(generation);
+    });
+    expect(status).toMatch(/^\d+\/\d+$/);
+  });
+
+  it('follows kubectl scale through the scale subresource', async () => {
+    await env().kubectl('scale', 'specialist/extractor', '--replicas=3');
+    await eventually(async () => expect((await getJson<Deployment>('deployment', 'extractor')).spec.replicas).toBe(3));
+    await waitForReadyReason(env(), 'extractor', 'AllReplicasReady');
+    expect(
+      await env().kubectl(
+        'get',
+        'specialist',
+        'extractor',
+        '-o',
+        'jsonpath={.status.readyReplicas}/{.status.desiredReplicas}',
+      ),
+    ).toBe('3/3');
+  });
+
+  it('recreates a deleted child and puts back a hand edit of a managed field', async () => {
+    await env().kubectl('delete', 'service', 'extractor');
+    await eventually(() => env().kubectl('get', 'service', 'extractor'));
+    await env().kubectl(
+      'patch',
+      'deployment',
+      'extractor',
+      '--type=merge',
+      '-p',
+      '{"spec":{"template":{"spec":{"terminationGracePeriodSeconds":5}}}}',
+    );
+    await eventually(async () =>
+      expect(
+        (await getJson<Deployment>('deployment', 'extractor')).spec.template.spec.terminationGracePeriodSeconds,
+      ).toBe(60),
+    );
+  });
+
+  it('resolves AgentTasks: routes by weight, and names a missing Specialist', async () => {
+    await env().apply(specialist('extractor-canary'));
+    await env().apply(`
+apiVersion: slm.dev/v1alpha1
+kind: AgentTask
+metadata: {name: extract-invoice}
+spec:
+  specialists: [{name: extractor, weight: 3}, {name: extractor-canary, weight: 1}]
+`);
+    await eventually(async () => {
+      const task = await getJson<{
+        status?: { readySpecialists?: string; routes?: { specialist: string; sharePercent: number }[] };
+      }>('agenttask', 'extract-invoice');
+      expect(task.status?.readySpecialists).toBe('2/2');
+      expect(task.status?.routes?.map((r) => [r.specialist, r.sharePercent])).toEqual([
+        ['extractor', 75],
+        ['extractor-canary', 25],
+      ]);
+    });
+    await env().apply(`
+apiVersion: slm.dev/v1alpha1
+kind: AgentTask
+metadata: {name: classify}
+spec:
+  specialists: [{name: not-there}]
+`);
+    await eventually(async () => {
+      const reason = await env().kubectl(
+        'get',
+        'agenttask',
+        'classify',
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Ready")].message}',
+      );
+      expect(reason).toBe(`no Specialist named not-there in namespace ${env().namespace}`);
+    });
+  });
+
+  it('deletes the children with the Specialist (owner references, garbage collector)', async () => {
+    await env().kubectl('delete', 'specialist', 'extractor-canary');
+    await eventually(async () => {
+      const left = await env().kubectl(
+        'get',
+        'deployment,service,poddisruptionbudget',
+        '-l',
+        'slm.dev/specialist=extractor-canary',
+        '-o',
+        'name',
+      );
+      expect(left.trim()).toBe('');
+    });
+  });
+
+  it('documents every field for kubectl explain', async () => {
+    // kubectl wraps descriptions; compare with whitespace folded.
+    const explain = async (field: string) => (await env().kubectl('explain', field)).replace(/\s+/g, ' ');
+    const explained = await explain('specialist.spec.scaling');
+    expect(explained).toContain('minReplicas');
+    expect(explained).toContain('Fewest replicas; 0 allows scale to zero. Default: 1.');
+    expect(await explain('agenttask.spec.priority')).toContain('negative calls are shed under overload');
+  });
+});
