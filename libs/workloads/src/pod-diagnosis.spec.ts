@@ -39,3 +39,11 @@ describe('diagnosePods', () => {
     });
   });
 });
+
+describe('diagnosePods with terminating pods', () => {
+  it('ignores a pod that is being deleted', () => {
+    const leaving = pendingPod('p1', insufficient);
+    leaving.metadata = { ...leaving.metadata, deletionTimestamp: new Date() };
+    expect(diagnosePods([leaving], 'nvidia.com/gpu')).toBeUndefined();
+  });
+});

@@ -17,6 +17,8 @@ const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'Invalid
 export function diagnosePods(pods: readonly V1Pod[], gpuResourceName: string): Diagnosis | undefined {
   const found: Diagnosis[] = [];
   for (const pod of pods) {
+    // A pod on its way out (scaled down, replaced) is no reason to call the Specialist degraded.
+    if (pod.metadata?.deletionTimestamp) continue;
     const name = pod.metadata?.name ?? '?';
     const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
