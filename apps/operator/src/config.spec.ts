@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parseOperatorConfig } from './config.js';
+
+const example = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'operator-config.yaml');
+
+describe('parseOperatorConfig', () => {
+  it('gives working defaults for an empty file', () => {
+    const config = parseOperatorConfig(undefined);
+    expect(config.workloads.gpuProfiles.map((p) => p.name)).toContain('nvidia-l4');
+    expect(config.workloads.defaultGpuProfiles).toEqual(['nvidia-l4']);
+    expect(config.workloads.worker.redisSecret).toEqual({ name: 'slm-fleet-redis', key: 'url' });
+    expect(config.namespaces).toEqual([]);
+    expect(config.leaderElection).toEqual({ enabled: true, namespace: 'default', leaseName: 'slm-fleet-operator' });
+  });
+
+  it('reads the documented example, which spells out the defaults', () => {
+    const config = parseOperatorConfig(parse(readFileSync(example, 'utf8')));
+    expect(config).toEqual({ ...parseOperatorConfig({}), workloads: { ...config.workloads } });
+    expect(config.workloads.gpuProfiles.map((p) => p.name)).toEqual(['nvidia-l4', 'nvidia-h100']);
+  });
+
+  it.each([
+    [{ defaultGpuProfiles: ['nvidia-a100'] }, /defaultGpuProfiles must list names from gpuProfiles/],
+    [{ gpuProfiles: [{ name: 'x' }] }, /gpuProfiles\[0\]\.resourceName is required/],
+    [{ namespaces: ['Team A'] }, /namespaces must be a list of namespace names/],
+    [{ worker: { image: '' } }, /worker\.image must be a non-empty string/],
+    [{ resyncSeconds: 0 }, /resyncSeconds must be a whole number of seconds, at least 1/],
+    [[], /operator config must be a mapping/],
+  ])('rejects %j naming the field', (input, message) => {
+    expect(() => parseOperatorConfig(input)).toThrow(message);
+  });
+});
