@@ -62,7 +62,8 @@ export class OperatorRuntime {
     this.specialists = informer<Specialist>(SPECIALISTS);
     this.agentTasks = informer<AgentTask>(AGENT_TASKS);
     const deployments = informer<V1Deployment>(DEPLOYMENTS, managedBy);
-    const children = [informer(SERVICES, managedBy), informer(PDBS, managedBy)];
+    const services = informer(SERVICES, managedBy);
+    const podDisruptionBudgets = informer(PDBS, managedBy);
     const pods = informer<V1Pod>(PODS, SPECIALIST_LABEL);
 
     this.specialistQueue = new WorkQueue({
@@ -79,7 +80,8 @@ export class OperatorRuntime {
       specialists: this.specialists,
       deployments,
       pods,
-      children,
+      services,
+      podDisruptionBudgets,
       applier,
       events,
       settings: config.workloads,
@@ -96,11 +98,12 @@ export class OperatorRuntime {
 
     // Any change to a Specialist or one of its children re-reconciles the Specialist, and
     // re-resolves the AgentTasks of its namespace (their status shows its readiness).
-    this.specialists.on(({ object }) => {
+    this.specialists.on(({ type, object }) => {
+      if (type === 'resync') specialistReconciler.forgetApplied(objectKey(object));
       this.specialistQueue.add(objectKey(object));
       this.enqueueTasksOf(object.metadata.namespace);
     });
-    for (const child of [deployments, pods, ...children]) {
+    for (const child of [deployments, pods, services, podDisruptionBudgets]) {
       child.on(({ object }) => {
         const owner = object.metadata?.labels?.[SPECIALIST_LABEL];
         if (owner && object.metadata?.namespace) this.specialistQueue.add(`${object.metadata.namespace}/${owner}`);

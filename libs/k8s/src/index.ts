@@ -31,3 +31,4 @@ export {
 } from './lease-decision.js';
 export { LeaderElector, type LeaderElectorOptions } from './leader-election.js';
 export { ServerSideApplier, type WithStatus } from './server-side-apply.js';
+export { ApplyTracker } from './apply-tracker.js';

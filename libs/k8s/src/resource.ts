@@ -7,7 +7,7 @@
 export interface ApiObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; generation?: number };
 }
 
 /** A REST resource: `group` is '' for the core API (`/api/v1`). */

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { LoggerService } from '@nestjs/common';
 import { API_VERSION, findCondition, type Specialist } from '@slm-fleet/api';
-import type { Informer, ServerSideApplier } from '@slm-fleet/k8s';
+import { ApplyTracker, type ApiObject, type Informer, type ServerSideApplier } from '@slm-fleet/k8s';
 import {
   SPECIALIST_LABEL,
   desiredObjects,
@@ -17,8 +17,8 @@ export interface SpecialistReconcilerDeps {
   specialists: Informer<Specialist>;
   deployments: Informer<V1Deployment>;
   pods: Informer<V1Pod>;
-  /** Informers of the other children, keyed like the Deployment (namespace/name). */
-  children: Informer<KubernetesObject>[];
+  services: Informer<KubernetesObject>;
+  podDisruptionBudgets: Informer<KubernetesObject>;
   applier: ServerSideApplier;
   events: EventRecorder;
   settings: WorkloadSettings;
@@ -32,11 +32,22 @@ export interface SpecialistReconcilerDeps {
  * the status the children show. Idempotent, so a crash mid-reconcile is healed by the next run.
  */
 export class SpecialistReconciler {
+  private readonly applied = new ApplyTracker();
+
   constructor(private readonly deps: SpecialistReconcilerDeps) {}
+
+  /** The next reconcile of this Specialist applies every child again (periodic resync). */
+  forgetApplied(key: string): void {
+    const [namespace = '', name = ''] = key.split('/');
+    this.applied.forgetOwner(namespace, name);
+  }
 
   async reconcile(key: string): Promise<void> {
     const specialist = this.deps.specialists.get(key);
-    if (!specialist || specialist.metadata.deletionTimestamp) return; // children go with it (owner references)
+    if (!specialist || specialist.metadata.deletionTimestamp) {
+      this.forgetApplied(key);
+      return; // children go with it (owner references)
+    }
     let desired: DesiredObjects | undefined;
     try {
       desired = desiredObjects(specialist, this.deps.settings);
@@ -66,9 +77,9 @@ export class SpecialistReconciler {
   private async applyChildren(specialist: Specialist, desired: DesiredObjects): Promise<V1Deployment> {
     const key = `${specialist.metadata.namespace}/${specialist.metadata.name}`;
     const existed = this.deps.deployments.get(key) !== undefined;
-    const deployment = await this.deps.applier.apply(desired.deployment);
-    await this.deps.applier.apply(desired.service);
-    await this.deps.applier.apply(desired.podDisruptionBudget);
+    const deployment = await this.applyIfNeeded(desired.deployment, this.deps.deployments.get(key));
+    await this.applyIfNeeded(desired.service, this.deps.services.get(key));
+    await this.applyIfNeeded(desired.podDisruptionBudget, this.deps.podDisruptionBudgets.get(key));
     if (!existed) {
       await this.deps.events.record(
         specialist,
@@ -78,6 +89,14 @@ export class SpecialistReconciler {
       );
     }
     return deployment;
+  }
+
+  /** Server-side apply, unless this process applied the same object and nobody changed it since. */
+  private async applyIfNeeded<T extends ApiObject>(desired: T, live: T | undefined): Promise<T> {
+    if (live && !this.applied.needsApply(desired, live)) return live;
+    const result = await this.deps.applier.apply(desired);
+    this.applied.recordApplied(desired, result);
+    return result;
   }
 
   private async writeStatus(specialist: Specialist, status: Specialist['status']): Promise<void> {
