@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { eventually, repoRoot } from '@slm-fleet/testing';
 
 const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
@@ -15,6 +15,9 @@ interface LogLine {
   message: unknown;
   context?: string;
 }
+
+/** Every child this suite starts; any still running after a test (a failed one) is killed. */
+const children: ChildProcess[] = [];
 
 /** Starts the CLI and resolves with the HTTP ports of the services it logs as listening. */
 function startCli(
@@ -26,6 +29,7 @@ function startCli(
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
+  children.push(child);
   const ports = new Promise<number[]>((resolve, reject) => {
     const found: number[] = [];
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -43,6 +47,10 @@ const exitCode = (child: ChildProcess): Promise<number | null> =>
   new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('slm-fleet executable', () => {
+  afterEach(() => {
+    for (const child of children.splice(0))
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   const platform = inject('platform');
   // The operator watches one namespace nobody uses, without leader election, so it does not
   // reconcile other suites' Specialists.
