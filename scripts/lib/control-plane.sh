@@ -1,5 +1,8 @@
 # A real Kubernetes control plane on loopback: etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler, and kwok standing in for kubelets on fake GPU nodes.
+# Sized for scale tests: a /16 service range (a /24 holds only 253 Services, one per
+# Specialist) and controller-manager/scheduler API limits above the default 20 requests/s,
+# which otherwise set the pace of every rollout.
 
 bin_of() { # component binary
   echo "$(component_bin_dir "$1")/$2"
@@ -28,7 +31,7 @@ apiserver_up() {
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api" \
     --tls-cert-file="$d/apiserver.crt" --tls-private-key-file="$d/apiserver.key" --client-ca-file="$d/ca.crt" \
     --service-account-issuer="https://127.0.0.1:$api" --service-account-key-file="$d/sa.key" \
-    --service-account-signing-key-file="$d/sa.key" --service-cluster-ip-range=10.0.0.0/24 \
+    --service-account-signing-key-file="$d/sa.key" --service-cluster-ip-range=10.96.0.0/16 \
     --authorization-mode=Node,RBAC --enable-admission-plugins=ExtendedResourceToleration \
     --disable-admission-plugins=ServiceAccount --allow-privileged=true --cert-dir="$d" \
     --enable-priority-and-fairness=false --profiling=false
@@ -42,7 +45,8 @@ controller_manager_up() {
     --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" --bind-address=127.0.0.1 \
     --secure-port="$(port_of controller-manager)" --leader-elect=false --root-ca-file="$RUN_DIR/pki/ca.crt" \
     --service-account-private-key-file="$RUN_DIR/pki/sa.key" --use-service-account-credentials=false \
-    --controllers='*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route'
+    --controllers='*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route' \
+    --kube-api-qps=100 --kube-api-burst=200
   wait_for controller-manager 60 curl -sfk "https://127.0.0.1:$(port_of controller-manager)/healthz"
 }
 
@@ -51,7 +55,7 @@ scheduler_up() {
   local kc="$RUN_DIR/kubeconfig"
   start_proc scheduler "$(bin_of k8s kube-scheduler)" --kubeconfig="$kc" \
     --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" --bind-address=127.0.0.1 \
-    --secure-port="$(port_of scheduler)" --leader-elect=false
+    --secure-port="$(port_of scheduler)" --leader-elect=false --kube-api-qps=100 --kube-api-burst=200
   wait_for scheduler 60 curl -sfk "https://127.0.0.1:$(port_of scheduler)/healthz"
 }
 

@@ -190,6 +190,32 @@ spec:
     });
   });
 
+  it('says in status and events when a child cannot be applied, and recovers', async () => {
+    await env().apply(
+      '{"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"no-services"},"spec":{"hard":{"services":"0"}}}',
+    );
+    await eventually(async () =>
+      expect(await env().kubectl('get', 'resourcequota', 'no-services', '-o', 'jsonpath={.status.hard.services}')).toBe(
+        '0',
+      ),
+    );
+    await env().apply(specialist('quota-blocked'));
+    await waitForReadyReason(env(), 'quota-blocked', 'ApplyFailed');
+    const message = await env().kubectl(
+      'get',
+      'specialist',
+      'quota-blocked',
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Ready")].message}',
+    );
+    expect(message).toMatch(/exceeded quota: no-services/);
+    expect(
+      await env().kubectl('get', 'events', '--field-selector', 'involvedObject.name=quota-blocked,reason=ApplyFailed'),
+    ).toContain('Warning');
+    await env().kubectl('delete', 'resourcequota', 'no-services');
+    await waitForReadyReason(env(), 'quota-blocked', 'AllReplicasReady');
+  });
+
   it('documents every field for kubectl explain', async () => {
     // kubectl wraps descriptions; compare with whitespace folded.
     const explain = async (field: string) => (await env().kubectl('explain', field)).replace(/\s+/g, ' ');

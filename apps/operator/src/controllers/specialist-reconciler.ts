@@ -55,7 +55,18 @@ export class SpecialistReconciler {
       await this.reportInvalid(specialist, (error as Error).message);
       return; // a retry cannot fix the spec; its next change is a new event
     }
-    const deployment = desired ? await this.applyChildren(specialist, desired) : undefined;
+    let deployment: V1Deployment | undefined;
+    try {
+      deployment = desired ? await this.applyChildren(specialist, desired) : undefined;
+    } catch (error) {
+      // Say so in status and events, then let the work queue retry with backoff.
+      await this.reportFailure(
+        specialist,
+        'ApplyFailed',
+        `applying the Specialist's children failed: ${apiErrorMessage(error)}`,
+      );
+      throw error;
+    }
     const pods = this.deps.pods
       .list()
       .filter(
@@ -116,31 +127,56 @@ export class SpecialistReconciler {
     }
   }
 
-  private async reportInvalid(specialist: Specialist, message: string): Promise<void> {
-    const now = this.now();
-    const invalid = {
-      type: 'Ready',
-      status: 'False' as const,
-      reason: 'InvalidSpec',
-      message,
-      lastTransitionTime: now,
-    };
+  private reportInvalid(specialist: Specialist, message: string): Promise<void> {
+    return this.reportFailure(specialist, 'InvalidSpec', message);
+  }
+
+  /** Ready=False and Degraded=True with the reason; once per distinct message, not per retry. */
+  private async reportFailure(specialist: Specialist, reason: string, message: string): Promise<void> {
+    if (findCondition(specialist.status?.conditions, 'Ready')?.message === message) return;
+    const failed = { type: 'Ready', status: 'False' as const, reason, message, lastTransitionTime: this.now() };
     const status = {
       ...specialist.status,
-      conditions: [invalid, { ...invalid, type: 'Degraded', status: 'True' as const }],
+      conditions: [failed, { ...failed, type: 'Degraded', status: 'True' as const }],
     };
-    if (findCondition(specialist.status?.conditions, 'Ready')?.message === message) return;
-    await this.deps.applier.applyStatus(
-      { apiVersion: API_VERSION, kind: 'Specialist', metadata: specialist.metadata, status },
-      'specialists',
-    );
-    await this.deps.events.record(specialist, 'Warning', 'InvalidSpec', message);
-    this.deps.logger.warn?.({ msg: 'invalid Specialist', specialist: specialist.metadata.name, reason: message });
+    this.deps.logger.warn?.({
+      msg: 'Specialist not reconciled',
+      specialist: specialist.metadata.name,
+      reason,
+      message,
+    });
+    try {
+      await this.deps.applier.applyStatus(
+        { apiVersion: API_VERSION, kind: 'Specialist', metadata: specialist.metadata, status },
+        'specialists',
+      );
+    } catch (error) {
+      this.deps.logger.warn?.({
+        msg: 'could not write status',
+        specialist: specialist.metadata.name,
+        error: apiErrorMessage(error),
+      });
+    }
+    await this.deps.events.record(specialist, 'Warning', reason, message);
   }
 
   private now(): string {
     return this.deps.now?.() ?? new Date().toISOString();
   }
+}
+
+/** The API server's own message from a client-node ApiException (its body), else the error text. */
+function apiErrorMessage(error: unknown): string {
+  const body = (error as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body) as { message?: string };
+      if (parsed.message) return parsed.message.slice(0, 1000);
+    } catch {
+      // not JSON: fall through
+    }
+  }
+  return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
 }
 
 /** Status as stored: JSON form, so Dates and undefined fields compare like the API's copy. */
