@@ -175,6 +175,35 @@ spec:
     });
   });
 
+  it('removes the workload when the engine becomes an external endpoint (openai)', async () => {
+    await env().apply(specialist('goes-external'));
+    await waitForReadyReason(env(), 'goes-external', 'AllReplicasReady');
+    await env().apply(`
+apiVersion: slm.dev/v1alpha1
+kind: Specialist
+metadata: {name: goes-external}
+spec:
+  model: {uri: hf://Qwen/Qwen2.5-3B-Instruct}
+  engine: {kind: openai, url: "https://llm.example.com/v1"}
+  tasks: [extract-invoice]
+`);
+    await waitForReadyReason(env(), 'goes-external', 'ExternalEndpoint');
+    await eventually(async () =>
+      expect(
+        (
+          await env().kubectl(
+            'get',
+            'deployment,service,poddisruptionbudget',
+            '-l',
+            'slm.dev/specialist=goes-external',
+            '-o',
+            'name',
+          )
+        ).trim(),
+      ).toBe(''),
+    );
+  });
+
   it('deletes the children with the Specialist (owner references, garbage collector)', async () => {
     await env().kubectl('delete', 'specialist', 'extractor-canary');
     await eventually(async () => {

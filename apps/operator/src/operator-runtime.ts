@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
-import type { KubeConfig, KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import {
+  KubernetesObjectApi,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Deployment,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import type { LoggerService } from '@nestjs/common';
 import type { AgentTask, Specialist } from '@slm-fleet/api';
 import {
@@ -75,6 +81,7 @@ export class OperatorRuntime {
 
     const identity = `${hostname()}-${process.pid}`;
     const applier = new ServerSideApplier(kubeConfig, FIELD_MANAGER);
+    const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     const events = new EventRecorder(kubeConfig, logger, identity);
     const specialistReconciler = new SpecialistReconciler({
       specialists: this.specialists,
@@ -83,6 +90,9 @@ export class OperatorRuntime {
       services,
       podDisruptionBudgets,
       applier,
+      deleteObject: async (object) => {
+        await objects.delete(object as KubernetesObject, undefined, undefined, undefined, undefined, 'Background');
+      },
       events,
       settings: config.workloads,
       logger,

@@ -20,6 +20,8 @@ export interface SpecialistReconcilerDeps {
   services: Informer<KubernetesObject>;
   podDisruptionBudgets: Informer<KubernetesObject>;
   applier: ServerSideApplier;
+  /** Deletes a child (background propagation); resolves when the API server accepted it. */
+  deleteObject: (object: ApiObject) => Promise<void>;
   events: EventRecorder;
   settings: WorkloadSettings;
   logger: LoggerService;
@@ -57,7 +59,8 @@ export class SpecialistReconciler {
     }
     let deployment: V1Deployment | undefined;
     try {
-      deployment = desired ? await this.applyChildren(specialist, desired) : undefined;
+      if (desired) deployment = await this.applyChildren(specialist, desired);
+      else await this.deleteChildren(specialist);
     } catch (error) {
       // Say so in status and events, then let the work queue retry with backoff.
       await this.reportFailure(
@@ -100,6 +103,29 @@ export class SpecialistReconciler {
       );
     }
     return deployment;
+  }
+
+  /** An engine that runs no pod (openai) needs no children: remove any an earlier spec made. */
+  private async deleteChildren(specialist: Specialist): Promise<void> {
+    const { name, namespace } = specialist.metadata;
+    const key = `${namespace}/${name}`;
+    // Listed objects carry no apiVersion/kind, so name the kinds here.
+    const children: [ApiObject | undefined, string, string][] = [
+      [this.deps.deployments.get(key), 'apps/v1', 'Deployment'],
+      [this.deps.services.get(key), 'v1', 'Service'],
+      [this.deps.podDisruptionBudgets.get(key), 'policy/v1', 'PodDisruptionBudget'],
+    ];
+    const existing = children.filter(([live]) => live !== undefined);
+    if (existing.length === 0) return;
+    for (const [, apiVersion, kind] of existing)
+      await this.deps.deleteObject({ apiVersion, kind, metadata: { name, namespace } });
+    this.forgetApplied(key);
+    await this.deps.events.record(
+      specialist,
+      'Normal',
+      'Deleted',
+      `engine ${specialist.spec.engine.kind} runs no pod: deleted its workload`,
+    );
   }
 
   /** Server-side apply, unless this process applied the same object and nobody changed it since. */
