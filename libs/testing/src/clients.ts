@@ -1,11 +1,7 @@
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 
-export function loadKubeConfig(path: string): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(path);
-  return kubeConfig;
-}
+export { loadKubeConfig } from '@slm-fleet/k8s';
 
 export function coreApi(kubeConfig: KubeConfig): CoreV1Api {
   return kubeConfig.makeApiClient(CoreV1Api);

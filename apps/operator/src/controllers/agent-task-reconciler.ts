@@ -1,8 +1,8 @@
-import { isDeepStrictEqual } from 'node:util';
 import { API_VERSION, findCondition, type AgentTask, type Specialist } from '@slm-fleet/api';
 import type { Informer, ServerSideApplier } from '@slm-fleet/k8s';
 import { agentTaskStatus } from '@slm-fleet/routing';
 import type { EventRecorder } from '../events.js';
+import { sameAsStored } from './same-as-stored.js';
 
 export interface AgentTaskReconcilerDeps {
   agentTasks: Informer<AgentTask>;
@@ -26,7 +26,7 @@ export class AgentTaskReconciler {
         .map((s) => [s.metadata.name, s]),
     );
     const status = agentTaskStatus(task, specialists, this.deps.now?.() ?? new Date().toISOString());
-    if (isDeepStrictEqual(JSON.parse(JSON.stringify(task.status ?? {})), JSON.parse(JSON.stringify(status)))) return;
+    if (sameAsStored(task.status, status)) return;
     await this.deps.applier.applyStatus(
       { apiVersion: API_VERSION, kind: 'AgentTask', metadata: task.metadata, status },
       'agenttasks',

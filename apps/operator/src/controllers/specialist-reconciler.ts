@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { LoggerService } from '@nestjs/common';
 import { API_VERSION, findCondition, type Specialist } from '@slm-fleet/api';
@@ -12,6 +11,7 @@ import {
   type WorkloadSettings,
 } from '@slm-fleet/workloads';
 import type { EventRecorder } from '../events.js';
+import { sameAsStored } from './same-as-stored.js';
 
 export interface SpecialistReconcilerDeps {
   specialists: Informer<Specialist>;
@@ -90,11 +90,11 @@ export class SpecialistReconciler {
 
   private async applyChildren(specialist: Specialist, desired: DesiredObjects): Promise<V1Deployment> {
     const key = `${specialist.metadata.namespace}/${specialist.metadata.name}`;
-    const existed = this.deps.deployments.get(key) !== undefined;
-    const deployment = await this.applyIfNeeded(desired.deployment, this.deps.deployments.get(key));
+    const live = this.deps.deployments.get(key);
+    const deployment = await this.applyIfNeeded(desired.deployment, live);
     await this.applyIfNeeded(desired.service, this.deps.services.get(key));
     await this.applyIfNeeded(desired.podDisruptionBudget, this.deps.podDisruptionBudgets.get(key));
-    if (!existed) {
+    if (!live) {
       await this.deps.events.record(
         specialist,
         'Normal',
@@ -137,7 +137,7 @@ export class SpecialistReconciler {
   }
 
   private async writeStatus(specialist: Specialist, status: Specialist['status']): Promise<void> {
-    if (isDeepStrictEqual(comparable(specialist.status), comparable(status))) return;
+    if (sameAsStored(specialist.status, status)) return;
     await this.deps.applier.applyStatus(
       { apiVersion: API_VERSION, kind: 'Specialist', metadata: specialist.metadata, status },
       'specialists',
@@ -204,7 +204,3 @@ function apiErrorMessage(error: unknown): string {
   }
   return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
 }
-
-/** Status as stored: JSON form, so Dates and undefined fields compare like the API's copy. */
-const comparable = (status: unknown): unknown =>
-  status === undefined ? undefined : JSON.parse(JSON.stringify(status));
