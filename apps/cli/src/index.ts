@@ -2,6 +2,12 @@ import { Command, Option } from 'commander';
 import { createJsonLogger, runUntilSignal, type RunningService } from '@slm-fleet/service';
 import { serviceCommands, type Needs, type ServeOptions } from './commands.js';
 import { checkRedisUrl, parseHost, parsePort } from './options.js';
+import { engineSimOptions, queueOptions, routerOptions, workerOptions } from './service-options.js';
+
+/** The default values of a list of flags, keyed as commander keys parsed options. */
+function defaultsOf(options: Option[]): ServeOptions {
+  return Object.fromEntries(options.map((o) => [o.attributeName(), o.defaultValue])) as unknown as ServeOptions;
+}
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -17,12 +23,6 @@ function addConnectionOptions(command: Command, needs: Needs[]): Command {
   if (needs.includes('kube')) {
     command.addOption(
       new Option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)'),
-    );
-    command.addOption(
-      new Option(
-        '--config <path>',
-        'operator configuration: GPU profiles, worker image, namespaces, leader election',
-      ).env('SLM_FLEET_OPERATOR_CONFIG'),
     );
   }
   return command;
@@ -45,6 +45,7 @@ export function buildProgram(): Command {
         parsePort('--http-port'),
         service.defaultHttpPort,
       );
+    for (const option of service.options()) command.addOption(option);
     addConnectionOptions(command, service.needs).action(async (options: ServeOptions) => {
       if (service.needs.includes('redis')) checkRedisUrl(options.redisUrl, command.getOptionValueSource('redisUrl'));
       const running = await service.start(options);
@@ -57,17 +58,30 @@ export function buildProgram(): Command {
     .description('run router, operator, worker and engine simulator together in one process')
     .option('--host <address>', 'address to bind the HTTP servers to', parseHost, '127.0.0.1')
     .option('--http-port <port>', "the router's HTTP port; the others take free ports", parsePort('--http-port'), 8080);
+  for (const option of [...queueOptions(), ...routerOptions()]) local.addOption(option);
+  local.addOption(
+    new Option('--specialist <namespace/name>', 'the Specialist the local worker serves').default(
+      'demo/invoice-extractor',
+    ),
+  );
+  local.addOption(new Option('--config <path>', 'operator configuration').env('SLM_FLEET_OPERATOR_CONFIG'));
   addConnectionOptions(local, ['redis', 'kube']).action(async (options: ServeOptions) => {
     checkRedisUrl(options.redisUrl, local.getOptionValueSource('redisUrl'));
-    const started: RunningService[] = [];
-    // Start order: engine first, then the worker on it, the operator, and the router last
-    // (it is the front door, so it stops first).
-    for (const name of ['engine-sim', 'worker', 'operator', 'router']) {
+    const simulator = defaultsOf(engineSimOptions());
+    const start = (name: string, overrides: Partial<ServeOptions>): Promise<RunningService> => {
       const service = serviceCommands.find((c) => c.name === name);
       if (!service) throw new Error(`local: no service command named ${name}`);
-      const httpPort = name === 'router' ? options.httpPort : 0;
-      started.push(await service.start({ ...options, httpPort }));
-    }
+      return service.start({ ...simulator, ...defaultsOf(workerOptions()), ...options, httpPort: 0, ...overrides });
+    };
+    // Start order: engine first, then the worker on it, the operator, and the router last
+    // (it is the front door, so it stops first).
+    const engine = await start('engine-sim', {});
+    const started = [
+      engine,
+      await start('worker', { engineUrl: `http://127.0.0.1:${engine.port}/v1`, model: simulator.model }),
+      await start('operator', {}),
+      await start('router', { httpPort: options.httpPort }),
+    ];
     runUntilSignal(started, createJsonLogger('local'));
   });
 

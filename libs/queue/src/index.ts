@@ -1,3 +1,11 @@
 export { parseRedisUrl, redactRedisUrl } from './redis-url.js';
-export { REDIS, RedisModule, connectRedis } from './redis.module.js';
+export {
+  REDIS,
+  RedisModule,
+  connectRedis,
+  duplicateRedis,
+  type RedisClient,
+  type RedisConnectionOptions,
+} from './redis.module.js';
 export { specialistQueueName } from './queue-names.js';
+export * from './call-protocol.js';

@@ -1,24 +1,47 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { Readiness } from '@slm-fleet/service';
 import { parseRedisUrl } from './redis-url.js';
 
 /** Injection token for the service's shared Redis client. */
 export const REDIS = Symbol('REDIS');
 
+/** A single Redis or a Redis Cluster: BullMQ and our own commands take either. */
+export type RedisClient = Redis | Cluster;
+
+export interface RedisConnectionOptions {
+  url: string;
+  connectionName: string;
+  /** Treat the URL as one seed node of a Redis Cluster; the client discovers the rest. */
+  cluster?: boolean;
+}
+
 /**
- * One Redis client per service, from a URL. `maxRetriesPerRequest: null` because BullMQ
- * workers require it (commands wait for a reconnect instead of failing). Never ioredis
- * `keyPrefix`: BullMQ has its own `prefix`.
+ * A Redis client from a URL. `maxRetriesPerRequest: null` because BullMQ workers require it
+ * (commands wait for a reconnect instead of failing). Never ioredis `keyPrefix`: BullMQ has
+ * its own `prefix`. Auto-pipelining stays off: it cut BullMQ worker throughput in benchmarks.
  */
-export function connectRedis(url: string, connectionName: string): Redis {
-  parseRedisUrl(url);
-  return new Redis(url, { maxRetriesPerRequest: null, connectionName, lazyConnect: false });
+export function connectRedis(options: RedisConnectionOptions): RedisClient {
+  const url = parseRedisUrl(options.url);
+  const common = { maxRetriesPerRequest: null, connectionName: options.connectionName };
+  if (!options.cluster) return new Redis(options.url, common);
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  const username = url.username ? decodeURIComponent(url.username) : undefined;
+  return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {
+    redisOptions: { ...common, password, username, ...(url.protocol === 'rediss:' ? { tls: {} } : {}) },
+    // Slots move during failover; follow MOVED/ASK instead of failing the command.
+    clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+  });
+}
+
+/** A second connection like `client` (BullMQ Workers need their own blocking connection). */
+export function duplicateRedis(client: RedisClient): RedisClient {
+  return client.duplicate();
 }
 
 class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly readiness: Readiness,
   ) {}
 
@@ -39,11 +62,11 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 @Module({})
 export class RedisModule {
-  static forRoot(options: { url: string; connectionName: string }): DynamicModule {
+  static forRoot(options: RedisConnectionOptions): DynamicModule {
     return {
       module: RedisModule,
       providers: [
-        { provide: REDIS, useFactory: () => connectRedis(options.url, options.connectionName) },
+        { provide: REDIS, useFactory: () => connectRedis(options) },
         RedisLifecycle,
       ],
       exports: [REDIS],

@@ -1,0 +1,85 @@
+import { Option } from 'commander';
+import { parseCount, parseDuration, parseFraction, parseQueueName, parseSpecialistRef } from './options.js';
+
+// The flags specific to each service. Every flag also reads an environment variable, because
+// the operator configures the worker sidecar through its environment.
+
+/** Flags of every service on Redis: cluster mode and the BullMQ key prefix. */
+export function queueOptions(): Option[] {
+  return [
+    new Option('--redis-cluster', 'treat --redis-url as a seed node of a Redis Cluster').env('REDIS_CLUSTER'),
+    new Option('--queue-prefix <prefix>', 'prefix of every queue key in Redis (BullMQ prefix)')
+      .env('SLM_FLEET_QUEUE_PREFIX')
+      .default('slm'),
+  ];
+}
+
+export function routerOptions(): Option[] {
+  return [
+    new Option('--grpc-port <port>', 'gRPC port of the AgentRouter service (0 = any free port)')
+      .argParser(parseCount('--grpc-port', 0, 65535))
+      .env('SLM_FLEET_GRPC_PORT')
+      .default(50051),
+    new Option('--namespace <name>', 'namespace whose AgentTasks and Specialists this router serves')
+      .env('SLM_FLEET_NAMESPACE')
+      .default('default'),
+    new Option('--max-request-bytes <bytes>', 'largest request accepted; larger ones get RESOURCE_EXHAUSTED')
+      .argParser(parseCount('--max-request-bytes', 1024, 64 * 1024 * 1024))
+      .env('SLM_FLEET_MAX_REQUEST_BYTES')
+      .default(1024 * 1024),
+  ];
+}
+
+export function workerOptions(): Option[] {
+  return [
+    new Option('--specialist <namespace/name>', 'the Specialist this worker serves')
+      .argParser(parseSpecialistRef('--specialist'))
+      .env('SLM_FLEET_SPECIALIST')
+      .makeOptionMandatory(),
+    new Option('--queue <name>', "the Specialist's queue (default: derived from --specialist)")
+      .argParser(parseQueueName('--queue'))
+      .env('SLM_FLEET_QUEUE'),
+    new Option('--concurrency <n>', 'calls run at once (what the engine batches well)')
+      .argParser(parseCount('--concurrency', 1, 4096))
+      .env('SLM_FLEET_CONCURRENCY')
+      .default(8),
+    new Option('--engine-url <url>', "the engine's OpenAI-compatible base URL")
+      .env('SLM_FLEET_ENGINE_URL')
+      .default('http://127.0.0.1:8000/v1'),
+    new Option('--model <name>', 'model name to ask the engine for').env('SLM_FLEET_MODEL'),
+    new Option('--replica <name>', 'name of this replica in answers and logs (default: $POD_NAME or host:pid)').env(
+      'POD_NAME',
+    ),
+    new Option('--drain-timeout <duration>', 'on SIGTERM, how long in-flight calls may take to finish')
+      .argParser(parseDuration('--drain-timeout'))
+      .env('SLM_FLEET_DRAIN_TIMEOUT')
+      .default(30_000, '30s'),
+  ];
+}
+
+export function engineSimOptions(): Option[] {
+  return [
+    new Option('--model <name>', 'model name the simulator serves').default('sim-model'),
+    new Option('--ttft <duration>', 'time to first token').argParser(parseDuration('--ttft')).default(0, '0ms'),
+    new Option('--tpot <duration>', 'time per output token').argParser(parseDuration('--tpot')).default(0, '0ms'),
+    new Option('--max-batch <n>', 'requests generated at once; more wait')
+      .argParser(parseCount('--max-batch', 1, 100000))
+      .default(64),
+    new Option('--batch-slowdown <fraction>', 'extra time per token for each other request in the batch')
+      .argParser(parseFraction('--batch-slowdown'))
+      .default(0),
+    new Option('--output-tokens <n>', 'tokens per answer when max_tokens is not given')
+      .argParser(parseCount('--output-tokens', 1, 1_000_000))
+      .default(16),
+    new Option('--error-rate <fraction>', 'share of requests answered with HTTP 500')
+      .argParser(parseFraction('--error-rate'))
+      .default(0),
+    new Option('--hang-rate <fraction>', 'share of requests that never answer')
+      .argParser(parseFraction('--hang-rate'))
+      .default(0),
+    new Option('--slow-start <duration>', 'time before the simulator reports ready (model loading)')
+      .argParser(parseDuration('--slow-start'))
+      .default(0, '0ms'),
+    new Option('--seed <n>', 'seed of the fault draws').argParser(parseCount('--seed', 0, 2 ** 31)).default(1),
+  ];
+}

@@ -1,0 +1,139 @@
+// The contract between router and worker: what a queued call carries, and what the worker
+// sends back. Versioned (`v`), because routers and workers are upgraded one pod at a time.
+
+export const CALL_PROTOCOL_VERSION = 1;
+
+/** The BullMQ job name of every call. */
+export const CALL_JOB_NAME = 'call';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+/** Generation parameters, as the engine's OpenAI-compatible API names them. */
+export interface GenerationParams {
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  stop?: string[];
+  seed?: number;
+}
+
+/** The data of a call's job on a specialist's queue. The job id is the call id. */
+export interface CallJobData {
+  v: typeof CALL_PROTOCOL_VERSION;
+  /** The router's id for this call; replies carry it so the router can match them. */
+  callId: string;
+  /** namespace/name of the AgentTask (or task) called. */
+  task: string;
+  /** namespace/name of the Specialist whose queue holds the job. */
+  specialist: string;
+  /** The model name to ask the engine for (a LoRA adapter's name when the task uses one). */
+  model?: string;
+  messages: ChatMessage[];
+  params: GenerationParams;
+  /** JSON Schema the answer must satisfy, passed to the engine as response_format. */
+  jsonSchema?: Record<string, unknown>;
+  /** Absolute deadline, epoch milliseconds. A worker never starts a job after it. */
+  deadline: number;
+  /** When the router queued the call, epoch milliseconds. */
+  enqueuedAt: number;
+  /** Whether the router wants the answer token by token (chunk replies). */
+  stream: boolean;
+  /** Redis list the worker pushes replies onto (the router instance's reply list). */
+  replyTo: string;
+  /** Engine retries after a transient error (from AgentTask.spec.retries). */
+  retries: number;
+  /** W3C trace context of the call, when the caller sent one. */
+  traceparent?: string;
+  sessionKey?: string;
+}
+
+export interface CallUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface CallTimings {
+  /** From enqueue to the worker taking the job. */
+  queueMs: number;
+  /** From the worker taking the job to the answer. */
+  serviceMs: number;
+  /** From the engine request to its first token. */
+  timeToFirstTokenMs: number;
+}
+
+/** A completed call: the job's return value, and the body of a `done` reply. */
+export interface CallResult {
+  output: string;
+  finishReason: string;
+  model: string;
+  /** The replica (pod name, or host:pid) whose worker ran the call. */
+  replica: string;
+  usage: CallUsage;
+  timings: CallTimings;
+}
+
+/**
+ * Why a call failed in the worker:
+ * - deadline: the deadline passed before or while it ran (it is not run late);
+ * - cancelled: the caller went away;
+ * - engine: the engine failed after the retries (retryable by the caller);
+ * - invalid: the engine rejected the request (4xx): retrying will not help.
+ */
+export type CallErrorKind = 'deadline' | 'cancelled' | 'engine' | 'invalid';
+
+export interface CallError {
+  kind: CallErrorKind;
+  message: string;
+}
+
+/** What a worker pushes onto the router's reply list, as JSON. */
+export type CallReply =
+  | { callId: string; type: 'chunk'; attempt: string; seq: number; text: string }
+  | { callId: string; type: 'done'; result: CallResult }
+  | { callId: string; type: 'error'; error: CallError };
+
+/** The prefix of the job's failedReason when the worker fails a job with a CallError. */
+export const CALL_ERROR_PREFIX = 'slm-call-error:';
+
+export function encodeCallError(error: CallError): string {
+  return `${CALL_ERROR_PREFIX}${JSON.stringify(error)}`;
+}
+
+/** Reads a CallError back from a job's failedReason; other failures become `engine` errors. */
+export function decodeCallError(failedReason: string | undefined): CallError {
+  if (failedReason?.startsWith(CALL_ERROR_PREFIX)) {
+    try {
+      return JSON.parse(failedReason.slice(CALL_ERROR_PREFIX.length)) as CallError;
+    } catch {
+      // fall through: a garbled reason is still an engine-side failure
+    }
+  }
+  return { kind: 'engine', message: failedReason ?? 'the worker failed the call without a reason' };
+}
+
+/**
+ * The reply list of one router instance. Each router BLPOPs its own list; the hash tag keeps
+ * a list's key on one Redis Cluster slot.
+ */
+export function replyListKey(prefix: string, routerId: string): string {
+  return `${prefix}:replies:{${routerId}}`;
+}
+
+/** Reply lists expire when no router reads them any more (a router that went away). */
+export const REPLY_LIST_TTL_SECONDS = 300;
+
+/** How long a finished call's job (and so its answer) is kept for idempotent retries. */
+export const IDEMPOTENCY_WINDOW_SECONDS = 600;
+
+/** BullMQ priority from a task priority (-1000..1000, higher first): 1 is BullMQ's highest. */
+export function bullPriority(taskPriority: number): number {
+  return 1001 - Math.max(-1000, Math.min(1000, Math.trunc(taskPriority)));
+}
+
+/** The Redis pub/sub channel on which routers ask workers to cancel running calls. */
+export function cancelChannel(prefix: string): string {
+  return `${prefix}:cancel-calls`;
+}
