@@ -8,6 +8,7 @@ platform_components() {
   echo "etcd go.etcd.io/etcd/server/v3 go.etcd.io/etcd/server/v3"
   echo "kwok sigs.k8s.io/kwok sigs.k8s.io/kwok/cmd/kwok"
   echo "helm helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm"
+  echo "grpcurl github.com/fullstorydev/grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl"
 }
 
 # The pinned version of a wrapper's main module, read from its go.mod (the single source).
@@ -40,6 +41,9 @@ build_component() { # dir module packages...
   fi
   if [ "$dir" = helm ]; then
     ldflags="$ldflags -X helm.sh/helm/v3/internal/version.version=$version"
+  fi
+  if [ "$dir" = grpcurl ]; then
+    ldflags="$ldflags -X main.version=$version"
   fi
   say "building $dir $version (cold builds take minutes; log: $log)"
   rm -rf "$out.tmp" && mkdir -p "$out.tmp/bin"

@@ -86,6 +86,6 @@ export const serviceCommands: ServiceCommand[] = [
     defaultHttpPort: 8000,
     needs: [],
     options: engineSimOptions,
-    start: async (o) => (await import('@slm-fleet/engine-sim')).startEngineSim(o),
+    start: async (o) => (await import('@slm-fleet/engine-sim')).startEngineSim({ ...o, model: o.model ?? 'sim-model' }),
   },
 ];

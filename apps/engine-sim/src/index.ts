@@ -1,11 +1,18 @@
 import { startService, type RunningService } from '@slm-fleet/service';
+import { checkEngineSimOptions, type EngineSimOptions } from './engine-sim-options.js';
 import { EngineSimModule } from './engine-sim.module.js';
 
-export interface EngineSimOptions {
-  host: string;
-  httpPort: number;
-}
+export type { EngineSimOptions } from './engine-sim-options.js';
 
-export function startEngineSim(options: EngineSimOptions): Promise<RunningService> {
-  return startService({ name: 'engine-sim', module: EngineSimModule, ...options });
+/** Starts the engine simulator: the OpenAI-compatible API, /health, and the /sim controls. */
+export async function startEngineSim(options: EngineSimOptions): Promise<RunningService> {
+  checkEngineSimOptions(options);
+  const { host, httpPort, ...behaviour } = options;
+  const running = await startService({ name: 'engine-sim', module: EngineSimModule.forRoot(options), host, httpPort });
+  running.logger.log({
+    msg: 'engine simulator serving (simulated answers, no model)',
+    port: running.port,
+    ...behaviour,
+  });
+  return running;
 }

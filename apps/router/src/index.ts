@@ -1,13 +1,38 @@
+import { loadKubeConfig } from '@slm-fleet/k8s';
 import { startService, type RunningService } from '@slm-fleet/service';
+import { ROUTER_CORE, type RouterCore } from './router-core.js';
 import { RouterModule } from './router.module.js';
 
 export interface RouterOptions {
   host: string;
   httpPort: number;
+  grpcPort: number;
   /** Redis holding the queues (secret by reference in a cluster: never logged). */
   redisUrl: string;
+  redisCluster?: boolean;
+  queuePrefix: string;
+  /** The namespace whose AgentTasks and Specialists this router serves. */
+  namespace: string;
+  maxRequestBytes: number;
+  kubeconfig?: string;
 }
 
-export function startRouter({ redisUrl, ...http }: RouterOptions): Promise<RunningService> {
-  return startService({ name: 'router', module: RouterModule.forRoot({ redisUrl }), ...http });
+export interface RunningRouter extends RunningService {
+  /** The bound gRPC port (useful when asked for port 0). */
+  grpcPort: number;
+  routerId: string;
+}
+
+export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
+  const { host, httpPort, kubeconfig, ...rest } = options;
+  const kubeConfig = loadKubeConfig(kubeconfig);
+  const running = await startService({
+    name: 'router',
+    module: RouterModule.forRoot({ ...rest, host, kubeConfig }),
+    host,
+    httpPort,
+    httpBodyLimitBytes: 2 * options.maxRequestBytes,
+  });
+  const core = running.app.get<RouterCore>(ROUTER_CORE);
+  return { ...running, grpcPort: core.grpcPort, routerId: core.routerId };
 }

@@ -1,14 +1,82 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { RedisModule } from '@slm-fleet/queue';
-import { HealthModule } from '@slm-fleet/service';
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { HealthModule, Readiness, createJsonLogger } from '@slm-fleet/service';
+import { createMetricsRegistry, renderMetrics } from '@slm-fleet/telemetry';
+import { OpenAiController } from './http/openai.controller.js';
+import { ROUTER_CORE, RouterCore, type RouterSettings } from './router-core.js';
 
-/** The router: takes agent calls over gRPC and queues them per specialist. */
+const REGISTRY = Symbol('REGISTRY');
+
+@Controller()
+class MetricsController {
+  constructor(@Inject(REGISTRY) private readonly registry: Registry) {}
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async metrics(): Promise<string> {
+    return (await renderMetrics(this.registry)).body;
+  }
+}
+
+/** Starts the core with the app, reports its readiness, and drains it on shutdown. */
+class RouterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(ROUTER_CORE) private readonly core: RouterCore,
+    private readonly readiness: Readiness,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register({
+      name: 'redis',
+      check: async () => {
+        if (this.core.redis.status !== 'ready') throw new Error(`redis ${this.core.redis.status}`);
+      },
+    });
+    this.readiness.register({
+      name: 'routing-table',
+      check: async () => {
+        if (!this.core.routingSynced()) throw new Error('Specialists and AgentTasks not listed yet');
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.core.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.core.stop();
+  }
+}
+
+/** The router: agent calls over gRPC (and OpenAI-compatible HTTP), queued per specialist. */
 @Module({})
 export class RouterModule {
-  static forRoot(options: { redisUrl: string }): DynamicModule {
+  static forRoot(settings: RouterSettings): DynamicModule {
     return {
       module: RouterModule,
-      imports: [HealthModule, RedisModule.forRoot({ url: options.redisUrl, connectionName: 'slm-fleet-router' })],
+      imports: [HealthModule],
+      controllers: [MetricsController, OpenAiController],
+      providers: [
+        { provide: REGISTRY, useFactory: () => createMetricsRegistry({ processMetrics: true }) },
+        {
+          provide: ROUTER_CORE,
+          inject: [REGISTRY],
+          useFactory: (registry: Registry) => new RouterCore(settings, registry, createJsonLogger('router')),
+        },
+        RouterLifecycle,
+      ],
+      exports: [ROUTER_CORE],
     };
   }
 }

@@ -1,14 +1,94 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { RedisModule } from '@slm-fleet/queue';
-import { HealthModule } from '@slm-fleet/service';
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { OpenAIClient } from '@slm-fleet/engines';
+import { REDIS, RedisModule, type RedisClient } from '@slm-fleet/queue';
+import { HealthModule, Readiness } from '@slm-fleet/service';
+import { createMetricsRegistry, renderMetrics } from '@slm-fleet/telemetry';
+import { createCallProcessor } from './call-processor.js';
+import { redisReplySender } from './replies.js';
+import type { WorkerSettings } from './settings.js';
+import { createWorkerMetrics } from './worker-metrics.js';
+import { WorkerRuntime } from './worker-runtime.js';
+
+const REGISTRY = Symbol('REGISTRY');
+
+@Controller()
+class MetricsController {
+  constructor(@Inject(REGISTRY) private readonly registry: Registry) {}
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async metrics(): Promise<string> {
+    return (await renderMetrics(this.registry)).body;
+  }
+}
+
+/** Starts taking calls once Nest is up; drains them before Nest closes Redis (shutdown hooks). */
+class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(WorkerRuntime) private readonly runtime: WorkerRuntime,
+    @Inject(Readiness) private readonly readiness: Readiness,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.readiness.register({ name: 'engine', check: () => this.runtime.checkEngine() });
+    this.runtime.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+}
 
 /** The worker: the specialist sidecar: pulls jobs from its queue and calls the engine. */
 @Module({})
 export class WorkerModule {
-  static forRoot(options: { redisUrl: string }): DynamicModule {
+  static forRoot(settings: WorkerSettings): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [HealthModule, RedisModule.forRoot({ url: options.redisUrl, connectionName: 'slm-fleet-worker' })],
+      imports: [
+        HealthModule,
+        // The replies' connection (and the `redis` readiness check); BullMQ has its own.
+        RedisModule.forRoot({
+          url: settings.redisUrl,
+          cluster: settings.redisCluster,
+          connectionName: 'slm-fleet-worker-replies',
+        }),
+      ],
+      controllers: [MetricsController],
+      providers: [
+        { provide: REGISTRY, useFactory: () => createMetricsRegistry() },
+        {
+          provide: WorkerRuntime,
+          inject: [REDIS, REGISTRY],
+          useFactory: (redis: RedisClient, registry: Registry) => {
+            const logger = new Logger('worker');
+            // One socket per call, plus one so readiness probes never queue behind long calls.
+            const engine = new OpenAIClient({ baseUrl: settings.engineUrl, connections: settings.concurrency + 1 });
+            const processor = createCallProcessor({
+              engine,
+              send: redisReplySender(redis),
+              replica: settings.replica,
+              specialist: settings.specialist,
+              model: settings.model,
+              metrics: createWorkerMetrics(registry),
+              logger,
+            });
+            return new WorkerRuntime(settings, engine, processor, logger);
+          },
+        },
+        WorkerLifecycle,
+      ],
     };
   }
 }

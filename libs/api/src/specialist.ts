@@ -249,6 +249,20 @@ export const SpecialistSpec = Type.Object(
       }),
     ),
     scaling: Scaling,
+    queue: Type.Optional(
+      Type.Object(
+        {
+          maxWaiting: Type.Integer({
+            minimum: 1,
+            maximum: 1000000,
+            default: 1000,
+            description:
+              'Calls that may wait in the queue before sheddable (negative-priority) calls are refused with RESOURCE_EXHAUSTED.',
+          }),
+        },
+        { default: { maxWaiting: 1000 }, description: "Bounds of the Specialist's queue." },
+      ),
+    ),
     placement: Type.Optional(Placement),
   },
   {

@@ -11,3 +11,4 @@ export {
   type SharedMemoryNeed,
 } from './profiles.js';
 export { engineContainerName, renderEngine, type EngineWorkload } from './render-engine.js';
+export * from './openai-client/index.js';

@@ -14,6 +14,11 @@ export interface RedisConnectionOptions {
   connectionName: string;
   /** Treat the URL as one seed node of a Redis Cluster; the client discovers the rest. */
   cluster?: boolean;
+  /**
+   * Fail commands at once while disconnected instead of queueing them until Redis is back:
+   * for producers that must answer a caller (the router says UNAVAILABLE), never for workers.
+   */
+  failFast?: boolean;
 }
 
 /**
@@ -23,7 +28,10 @@ export interface RedisConnectionOptions {
  */
 export function connectRedis(options: RedisConnectionOptions): RedisClient {
   const url = parseRedisUrl(options.url);
-  const common = { maxRetriesPerRequest: null, connectionName: options.connectionName };
+  const common = {
+    connectionName: options.connectionName,
+    ...(options.failFast ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null }),
+  };
   if (!options.cluster) return new Redis(options.url, common);
   const password = url.password ? decodeURIComponent(url.password) : undefined;
   const username = url.username ? decodeURIComponent(url.username) : undefined;
@@ -31,6 +39,7 @@ export function connectRedis(options: RedisConnectionOptions): RedisClient {
     redisOptions: { ...common, password, username, ...(url.protocol === 'rediss:' ? { tls: {} } : {}) },
     // Slots move during failover; follow MOVED/ASK instead of failing the command.
     clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+    ...(options.failFast ? { enableOfflineQueue: false } : {}),
   });
 }
 
@@ -65,10 +74,7 @@ export class RedisModule {
   static forRoot(options: RedisConnectionOptions): DynamicModule {
     return {
       module: RedisModule,
-      providers: [
-        { provide: REDIS, useFactory: () => connectRedis(options) },
-        RedisLifecycle,
-      ],
+      providers: [{ provide: REDIS, useFactory: () => connectRedis(options) }, RedisLifecycle],
       exports: [REDIS],
     };
   }

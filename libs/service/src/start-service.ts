@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Readiness } from './health/readiness.js';
 import { createJsonLogger } from './json-logger.js';
 
@@ -16,6 +17,8 @@ export interface ServiceOptions {
   httpPort: number;
   /** Upper bound on a graceful stop before the process is ended anyway. */
   shutdownTimeoutMs?: number;
+  /** Largest JSON body the HTTP server parses (Express's default is 100 KB). */
+  httpBodyLimitBytes?: number;
 }
 
 export interface RunningService {
@@ -28,7 +31,11 @@ export interface RunningService {
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const logger = createJsonLogger(options.name);
-  const app = await NestFactory.create(options.module, { logger });
+  const app = await NestFactory.create<NestExpressApplication>(options.module, {
+    logger,
+    bodyParser: options.httpBodyLimitBytes === undefined,
+  });
+  if (options.httpBodyLimitBytes !== undefined) app.useBodyParser('json', { limit: options.httpBodyLimitBytes });
   await app.listen(options.httpPort, options.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   logger.log({ msg: 'listening', service: options.name, host: options.host, port });

@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, MAX_MODEL_LEN, modelList, parseSwitchUpdate } from '@slm-fleet/simulator';
+import { chatCompletions } from './chat-completions.js';
+import { readBody, sendError, sendJson } from './http-io.js';
+import type { SimulatedEngine } from './simulated-engine.js';
+
+type Route = (engine: SimulatedEngine, req: IncomingMessage, res: ServerResponse) => void;
+
+// Keyed by path, then method: the whole API, served straight from node:http (see api-mount.ts).
+const ROUTES: Record<string, Partial<Record<string, Route>>> = {
+  '/v1/chat/completions': { POST: chatCompletions },
+  '/v1/models': { GET: models },
+  '/health': { GET: health },
+  '/sim/faults': { POST: updateSwitches },
+  '/sim/stats': { GET: (engine, _req, res) => sendJson(res, 200, engine.stats()) },
+};
+
+/**
+ * Serves the simulator's API. Returns false for paths that are not its own (/healthz,
+ * /readyz), which the caller hands to Nest.
+ */
+export function serveApi(engine: SimulatedEngine, req: IncomingMessage, res: ServerResponse): boolean {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  const methods = ROUTES[path];
+  if (methods === undefined) {
+    if (!path.startsWith('/v1/') && !path.startsWith('/sim/')) return false;
+    sendError(res, new ApiError(404, `no route ${req.method} ${path} in the engine simulator`, null, 'not_found'));
+    return true;
+  }
+  const route = methods[req.method ?? ''];
+  if (route) route(engine, req, res);
+  else sendError(res, new ApiError(405, `${req.method} is not allowed on ${path}`, null, 'method_not_allowed'));
+  return true;
+}
+
+function notReady(): ApiError {
+  return new ApiError(503, 'the simulated model is still loading (slow start)', null, null, 'service_unavailable');
+}
+
+/** vLLM's liveness-and-loaded probe: 200 with an empty body once the model is loaded. */
+function health(engine: SimulatedEngine, _req: IncomingMessage, res: ServerResponse): void {
+  if (!engine.isReady()) return sendError(res, notReady());
+  res.writeHead(200, { 'content-length': 0 });
+  res.end();
+}
+
+function models(engine: SimulatedEngine, _req: IncomingMessage, res: ServerResponse): void {
+  if (!engine.isReady()) return sendError(res, notReady());
+  sendJson(res, 200, modelList(engine.model, engine.startedAt, MAX_MODEL_LEN));
+}
+
+/** POST /sim/faults: changes fault and latency switches while running; answers all switches. */
+function updateSwitches(engine: SimulatedEngine, req: IncomingMessage, res: ServerResponse): void {
+  readBody(req, res, (body) => {
+    if (body === undefined) return;
+    try {
+      Object.assign(engine.switches, parseSwitchUpdate(JSON.parse(body || '{}')));
+    } catch (error) {
+      if (error instanceof SyntaxError)
+        return sendError(res, new ApiError(400, 'the body must be JSON', null, 'invalid_json'));
+      if (error instanceof ApiError) return sendError(res, error);
+      throw error;
+    }
+    sendJson(res, 200, engine.switches);
+  });
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { LoggerService } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
+import { CallFailure, checkOutput, type SchemaValidators, type ValidCall } from '@slm-fleet/calls';
+import {
+  CALL_JOB_NAME,
+  CALL_PROTOCOL_VERSION,
+  IDEMPOTENCY_WINDOW_SECONDS,
+  bullPriority,
+  cancelChannel,
+  decodeCallError,
+  type CallJobData,
+  type CallReply,
+  type CallResult,
+  type RedisClient,
+} from '@slm-fleet/queue';
+import { pickRoute, type TaskRoute } from '@slm-fleet/routing';
+import { PendingCall, failureOfCallError } from './pending-call.js';
+import type { QueueRegistry } from './queue-registry.js';
+import { jobIdFor, shedding, taskNotFound } from './dispatch-decisions.js';
+
+/** How often waiting calls are checked against their jobs, in case a reply was lost. */
+const SWEEP_INTERVAL_MS = 500;
+/** A call is checked when nothing was heard of it for this long. */
+const RECHECK_AFTER_MS = 1000;
+const MAX_CHECKS_PER_SWEEP = 200;
+
+export interface DispatchOptions {
+  /** Absolute deadline (epoch ms); undefined: the task's timeout. */
+  deadline?: number;
+  onDelta?: (text: string) => void;
+  /** Fires when the caller goes away: the call is withdrawn. */
+  cancelled?: AbortSignal;
+  traceparent?: string;
+}
+
+export interface Answer {
+  callId: string;
+  task: TaskRoute;
+  specialist: string;
+  result: CallResult;
+  /** The parsed answer when a JSON schema applied. */
+  json?: unknown;
+}
+
+export interface DispatcherDeps {
+  redis: RedisClient;
+  queues: QueueRegistry;
+  validators: SchemaValidators;
+  routingTable: () => ReadonlyMap<string, TaskRoute>;
+  namespace: string;
+  replyTo: string;
+  queuePrefix: string;
+  logger: LoggerService;
+  random?: () => number;
+}
+
+/**
+ * Routes a validated call to a specialist's queue and waits for its answer. Replies arrive on
+ * the router's reply list (see ReplyListener); the sweeper reads the job itself when a reply
+ * is overdue, so a lost reply (Redis restarted) is recovered instead of waited on forever.
+ */
+export class CallDispatcher {
+  private readonly pending = new Map<string, PendingCall>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  start(): void {
+    this.sweeper = setInterval(() => void this.sweep(false), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  onReply(reply: CallReply): void {
+    this.pending.get(reply.callId)?.onReply(reply);
+  }
+
+  /** After trouble with Redis: check every waiting call against its job now. */
+  recheckAll(): void {
+    void this.sweep(true);
+  }
+
+  async dispatch(call: ValidCall, options: DispatchOptions): Promise<Answer> {
+    const now = Date.now();
+    const task = this.deps.routingTable().get(call.task);
+    if (!task) throw taskNotFound(call.task, this.deps.namespace, this.deps.routingTable());
+    const route = pickRoute(task, (this.deps.random ?? Math.random)());
+    if (!route) {
+      throw new CallFailure('UNAVAILABLE', 'NO_SPECIALIST', `task ${call.task} has no specialist to run it`);
+    }
+    const priority = call.priority ?? task.priority;
+    const refusal = shedding(priority, this.deps.queues.waiting(route.queue, now), route);
+    if (refusal) throw refusal;
+    const deadline = options.deadline ?? now + task.timeoutMs;
+    if (deadline <= now) {
+      throw new CallFailure('DEADLINE_EXCEEDED', 'DEADLINE_EXCEEDED', 'the deadline passed before the call was queued');
+    }
+
+    const callId = randomUUID();
+    const jobId = call.idempotencyKey ? jobIdFor(task.name, call.idempotencyKey) : callId;
+    const pending = new PendingCall(callId, jobId, route.queue, route.specialist, deadline, options.onDelta, now);
+    this.pending.set(callId, pending);
+    const timer = setTimeout(() => this.withdraw(pending, 'deadline'), deadline - now);
+    const onCancel = (): void => this.withdraw(pending, 'cancelled');
+    options.cancelled?.addEventListener('abort', onCancel, { once: true });
+    try {
+      const data: CallJobData = {
+        v: CALL_PROTOCOL_VERSION,
+        callId,
+        task: `${task.namespace}/${task.name}`,
+        specialist: route.specialist,
+        ...(route.model ? { model: route.model } : {}),
+        messages: call.messages,
+        params: call.params,
+        ...((call.jsonSchema ?? task.jsonSchema) ? { jsonSchema: call.jsonSchema ?? task.jsonSchema } : {}),
+        deadline,
+        enqueuedAt: now,
+        stream: options.onDelta !== undefined,
+        replyTo: this.deps.replyTo,
+        retries: task.retries,
+        ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+        ...(call.sessionKey ? { sessionKey: call.sessionKey } : {}),
+      };
+      await this.enqueue(pending, data, priority, call.idempotencyKey !== undefined);
+      const result = await pending.result;
+      const schema = call.jsonSchema ?? task.jsonSchema;
+      const json = schema ? checkOutput(result.output, schema, this.deps.validators, route.specialist) : undefined;
+      return { callId: jobId, task, specialist: route.specialist, result, ...(schema ? { json } : {}) };
+    } finally {
+      clearTimeout(timer);
+      options.cancelled?.removeEventListener('abort', onCancel);
+      this.pending.delete(callId);
+    }
+  }
+
+  private async enqueue(pending: PendingCall, data: CallJobData, priority: number, idempotent: boolean): Promise<void> {
+    const queue = this.deps.queues.queue(pending.queueName);
+    const add = (): Promise<Job> =>
+      queue.add(CALL_JOB_NAME, data, {
+        jobId: pending.jobId,
+        priority: bullPriority(priority),
+        removeOnComplete: { age: IDEMPOTENCY_WINDOW_SECONDS },
+        removeOnFail: { age: IDEMPOTENCY_WINDOW_SECONDS },
+      });
+    try {
+      await add();
+      this.deps.queues.noteAdded(pending.queueName);
+      if (!idempotent) return;
+      // Same key as an earlier call: BullMQ kept the earlier job. Answer from it, or run again
+      // if it failed (a failure is not an answer worth repeating).
+      const job = await queue.getJob(pending.jobId);
+      const earlier = job?.data as CallJobData | undefined;
+      if (!job || earlier?.callId === pending.callId) return;
+      if (job.failedReason) {
+        await job.remove();
+        await add();
+        return;
+      }
+      if (job.finishedOn) pending.complete(job.returnvalue as CallResult);
+      // Still running for the earlier caller: the sweeper follows the job to its end.
+    } catch (error) {
+      if (error instanceof CallFailure) throw error;
+      throw new CallFailure(
+        'UNAVAILABLE',
+        'QUEUE_UNAVAILABLE',
+        `could not queue the call on ${pending.queueName}: Redis is unreachable (${(error as Error).message}); retry`,
+      );
+    }
+  }
+
+  /** The caller is gone or the deadline passed: take the job back so it never runs late. */
+  private withdraw(pending: PendingCall, why: 'deadline' | 'cancelled'): void {
+    if (pending.isSettled) return;
+    pending.fail(
+      why === 'deadline'
+        ? new CallFailure(
+            'DEADLINE_EXCEEDED',
+            'DEADLINE_EXCEEDED',
+            `no answer from ${pending.specialist} before the deadline; its queue ${pending.queueName} may be backed up or have no ready replica`,
+          )
+        : new CallFailure('CANCELLED', 'CANCELLED', 'the caller cancelled the call'),
+    );
+    const queue = this.deps.queues.queue(pending.queueName);
+    void (async () => {
+      try {
+        // remove() leaves a job a worker holds (locked); that worker is told to stop it.
+        const removed = await queue.remove(pending.jobId);
+        if (removed === 0) await this.deps.redis.publish(cancelChannel(this.deps.queuePrefix), pending.jobId);
+      } catch (error) {
+        this.deps.logger.warn?.({ msg: 'could not withdraw a call', jobId: pending.jobId, error: String(error) });
+      }
+    })();
+  }
+
+  private async sweep(all: boolean): Promise<void> {
+    const now = Date.now();
+    const due = [...this.pending.values()]
+      .filter((p) => !p.isSettled && (all || now - p.lastCheckedAt >= RECHECK_AFTER_MS))
+      .slice(0, MAX_CHECKS_PER_SWEEP);
+    await Promise.all(due.map((p) => this.check(p, now)));
+  }
+
+  private async check(pending: PendingCall, now: number): Promise<void> {
+    pending.lastCheckedAt = now;
+    let job: Job | undefined;
+    try {
+      job = await this.deps.queues.queue(pending.queueName).getJob(pending.jobId);
+    } catch {
+      return; // Redis is away: the deadline bounds the wait, the next sweep tries again.
+    }
+    if (pending.isSettled) return;
+    if (!job) {
+      pending.fail(
+        new CallFailure(
+          'UNAVAILABLE',
+          'CALL_LOST',
+          `the call's job is gone from queue ${pending.queueName} (Redis lost it?); retry with the same idempotency key`,
+        ),
+      );
+    } else if (job.failedReason) {
+      pending.fail(failureOfCallError(decodeCallError(job.failedReason), pending.specialist));
+    } else if (job.finishedOn) {
+      pending.complete(job.returnvalue as CallResult);
+    }
+  }
+}
+
+export type { Queue };

@@ -1,0 +1,65 @@
+import type { LoggerService } from '@nestjs/common';
+import type { CallReply, RedisClient } from '@slm-fleet/queue';
+
+/** Replies taken per LPOP after a BLPOP wakes up: drains a burst in few round trips. */
+const DRAIN_BATCH = 256;
+/** BLPOP timeout: bounds how long a stop waits for the loop. */
+const BLOCK_SECONDS = 1;
+
+/**
+ * Reads this router's reply list: BLPOP for the first reply, then LPOP in batches until the
+ * list is empty. Runs on its own connection (a blocking command holds it) and keeps going
+ * through Redis restarts: ioredis reconnects and the loop carries on.
+ */
+export class ReplyListener {
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly connection: RedisClient,
+    private readonly key: string,
+    private readonly onReply: (reply: CallReply) => void,
+    private readonly logger: LoggerService,
+    /** Called after a failed read: replies may have been lost while Redis was away. */
+    private readonly onTrouble: () => void,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const first = await this.connection.blpop(this.key, BLOCK_SECONDS);
+        if (!first) continue;
+        this.deliver(first[1]);
+        for (;;) {
+          const batch = await this.connection.lpop(this.key, DRAIN_BATCH);
+          if (!batch || batch.length === 0) break;
+          for (const raw of batch) this.deliver(raw);
+          if (batch.length < DRAIN_BATCH) break;
+        }
+      } catch (error) {
+        if (!this.running) break;
+        this.logger.warn?.({ msg: 'reading replies failed; retrying', error: (error as Error).message });
+        this.onTrouble();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  private deliver(raw: string): void {
+    try {
+      this.onReply(JSON.parse(raw) as CallReply);
+    } catch (error) {
+      this.logger.warn?.({ msg: 'unreadable reply dropped', error: (error as Error).message });
+    }
+  }
+}

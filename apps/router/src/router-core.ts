@@ -1,0 +1,144 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { LoggerService } from '@nestjs/common';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { SchemaValidators } from '@slm-fleet/calls';
+import { addStandardServices, setServing, type HealthImplementation } from '@slm-fleet/proto';
+import { connectRedis, replyListKey, type RedisClient } from '@slm-fleet/queue';
+import type { TaskRoute } from '@slm-fleet/routing';
+import type { Registry } from 'prom-client';
+import { CallDispatcher } from './dispatch/call-dispatcher.js';
+import { QueueRegistry } from './dispatch/queue-registry.js';
+import { ReplyListener } from './dispatch/reply-listener.js';
+import { agentRouterServer, measuredAgentRouterService } from './grpc/agent-router.service.js';
+import { RouterMetrics } from './router-metrics.js';
+import { RoutingTableSource } from './routing/routing-table.source.js';
+
+export const ROUTER_CORE = Symbol('ROUTER_CORE');
+
+export interface RouterSettings {
+  host: string;
+  grpcPort: number;
+  redisUrl: string;
+  redisCluster?: boolean;
+  queuePrefix: string;
+  namespace: string;
+  maxRequestBytes: number;
+  kubeConfig: KubeConfig;
+}
+
+/** How long a stopping router lets calls in flight finish before closing anyway. */
+const DRAIN_TIMEOUT_MS = 30_000;
+
+/**
+ * Everything the router runs, wired once: Redis (a fail-fast connection for enqueueing, a
+ * blocking one for replies), the routing table's informers, the dispatcher, the gRPC server.
+ * Both front doors (gRPC here, HTTP in OpenAiController) share it.
+ */
+export class RouterCore {
+  readonly routerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly validators = new SchemaValidators();
+  readonly metrics: RouterMetrics;
+  readonly dispatcher: CallDispatcher;
+  readonly maxRequestBytes: number;
+  readonly redis: RedisClient;
+  private readonly replyConnection: RedisClient;
+  private readonly queues: QueueRegistry;
+  private readonly routing: RoutingTableSource;
+  private readonly replies: ReplyListener;
+  private readonly server = new Server({
+    // Our own size check answers with a clearer message; grpc-js's limit stops abuse beyond it.
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    // Clients re-resolve and spread over new router pods (headless Service + round_robin).
+    'grpc.max_connection_age_ms': 5 * 60_000,
+    'grpc.max_connection_age_grace_ms': 60_000,
+  });
+  private health: HealthImplementation | undefined;
+  grpcPort = 0;
+
+  constructor(
+    private readonly settings: RouterSettings,
+    registry: Registry,
+    private readonly logger: LoggerService,
+  ) {
+    this.maxRequestBytes = settings.maxRequestBytes;
+    this.metrics = new RouterMetrics(registry);
+    const redisOptions = { url: settings.redisUrl, cluster: settings.redisCluster ?? false };
+    this.redis = connectRedis({ ...redisOptions, connectionName: 'slm-fleet-router', failFast: true });
+    this.replyConnection = connectRedis({ ...redisOptions, connectionName: 'slm-fleet-router-replies' });
+    for (const client of [this.redis, this.replyConnection]) {
+      client.on('error', (error: Error) => logger.warn?.({ msg: 'redis error', error: error.message }));
+    }
+    this.queues = new QueueRegistry(this.redis, settings.queuePrefix);
+    this.routing = new RoutingTableSource(settings.kubeConfig, settings.namespace, logger);
+    const replyTo = replyListKey(settings.queuePrefix, this.routerId);
+    this.dispatcher = new CallDispatcher({
+      redis: this.redis,
+      queues: this.queues,
+      validators: this.validators,
+      routingTable: () => this.routing.current(),
+      namespace: settings.namespace,
+      replyTo,
+      queuePrefix: settings.queuePrefix,
+      logger,
+    });
+    this.replies = new ReplyListener(
+      this.replyConnection,
+      replyTo,
+      (reply) => this.dispatcher.onReply(reply),
+      logger,
+      () => this.dispatcher.recheckAll(),
+    );
+    // After a reconnect, replies pushed while Redis was away may be gone: check the jobs.
+    this.redis.on('ready', () => this.dispatcher.recheckAll());
+  }
+
+  routingTable(): ReadonlyMap<string, TaskRoute> {
+    return this.routing.current();
+  }
+
+  routingSynced(): boolean {
+    return this.routing.hasSynced();
+  }
+
+  async start(): Promise<void> {
+    this.routing.start();
+    await this.routing.waitForSync();
+    this.replies.start();
+    this.dispatcher.start();
+    this.server.addService(measuredAgentRouterService, agentRouterServer(this));
+    this.health = addStandardServices(this.server).health;
+    this.grpcPort = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(
+        `${this.settings.host}:${this.settings.grpcPort}`,
+        ServerCredentials.createInsecure(),
+        (error, port) => (error ? reject(error) : resolve(port)),
+      );
+    });
+    this.logger.log({ msg: 'grpc listening', host: this.settings.host, port: this.grpcPort, routerId: this.routerId });
+  }
+
+  /** Drains: health NOT_SERVING, no new calls, those in flight finish (bounded), then close. */
+  async stop(): Promise<void> {
+    if (this.health) setServing(this.health, false);
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, DRAIN_TIMEOUT_MS);
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    this.dispatcher.stop();
+    await this.replies.stop();
+    await this.routing.stop();
+    await this.queues.close();
+    this.redis.disconnect();
+    this.replyConnection.disconnect();
+  }
+}
+
+export type { Server };

@@ -1,0 +1,140 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LoggerService } from '@nestjs/common';
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import type { OpenAIClient } from '@slm-fleet/engines';
+import { CALL_PROTOCOL_VERSION, encodeCallError, type CallJobData, type CallResult } from '@slm-fleet/queue';
+import { ABORT, afterAbort, isPastDeadline, nextStep, type FinalStep } from './call-policy.js';
+import { ChunkBatcher } from './chunk-batcher.js';
+import { callResult, doneReply, engineRequest, errorReply, type ReplySender } from './replies.js';
+import type { CallOutcome, WorkerMetrics } from './worker-metrics.js';
+
+export interface CallProcessorDeps {
+  engine: Pick<OpenAIClient, 'chatCompletionStream'>;
+  send: ReplySender;
+  replica: string;
+  specialist: string;
+  /** The model to ask for when a call names none. */
+  model?: string;
+  metrics: WorkerMetrics;
+  logger: LoggerService;
+}
+
+/** A BullMQ processor. Three declared parameters: BullMQ only passes the signal to those. */
+export type CallProcessor = (
+  job: Job<CallJobData, CallResult>,
+  token: string | undefined,
+  signal: AbortSignal | undefined,
+) => Promise<CallResult>;
+
+/** setTimeout's limit; a later deadline would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Runs one call: the engine request with retries, streamed chunks, and exactly one final
+ * reply (done or error) unless the job is handed back to the queue. A failed call fails its
+ * job unrecoverably: the retries that make sense already happened here.
+ */
+export function createCallProcessor(deps: CallProcessorDeps): CallProcessor {
+  const labels = { specialist: deps.specialist };
+
+  /** The answer, or what to do instead. */
+  const run = async (
+    data: CallJobData,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+    startedAt: number,
+  ): Promise<CallResult | FinalStep> => {
+    if (data.v !== CALL_PROTOCOL_VERSION) {
+      return { action: 'fail', error: { kind: 'invalid', message: `call protocol v${String(data.v)} not supported` } };
+    }
+    if (isPastDeadline(data.deadline, startedAt)) {
+      return {
+        action: 'fail',
+        error: { kind: 'deadline', message: 'the deadline passed before a worker took the call' },
+      };
+    }
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(ABORT.deadline), Math.min(MAX_TIMER_MS, data.deadline - startedAt));
+    // BullMQ's signal fires on cancel and drain, ours at the deadline; the first reason wins.
+    const callSignal = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+    const request = engineRequest(data, deps.model);
+    try {
+      for (let attempts = 1; ; attempts++) {
+        if (callSignal.aborted) return afterAbort(callSignal.reason);
+        const chunks = data.stream
+          ? new ChunkBatcher(
+              data.callId,
+              `${deps.replica}:${token ?? 'no-token'}:${attempts}`,
+              (replies) => deps.send(data.replyTo, replies),
+              (error) => deps.logger.warn({ msg: 'chunk reply not sent', callId: data.callId, error: String(error) }),
+            )
+          : undefined;
+        try {
+          const answer = await deps.engine.chatCompletionStream(request, { signal: callSignal, onDelta: chunks?.add });
+          await chunks?.flush();
+          return callResult(data, answer, { startedAt, finishedAt: Date.now() }, deps.replica);
+        } catch (error) {
+          await chunks?.flush();
+          const step = nextStep(error, { attempts, retries: data.retries, deadline: data.deadline, now: Date.now() });
+          if (step.action !== 'retry') return step;
+          deps.logger.warn({
+            msg: 'engine call failed; retrying',
+            callId: data.callId,
+            attempts,
+            error: String(error),
+          });
+          // An abort while waiting ends the wait; the loop's first line then reports it.
+          await sleep(step.delayMs, undefined, { signal: callSignal }).catch(() => undefined);
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  /** Replies are best effort: the job's return value or failedReason still tells the router. */
+  const reply = async (data: CallJobData, replies: Parameters<ReplySender>[1]): Promise<void> => {
+    try {
+      await deps.send(data.replyTo, replies);
+    } catch (error) {
+      deps.logger.error({ msg: 'reply not sent', callId: data.callId, error: String(error) });
+    }
+  };
+
+  const processCall = async (
+    job: Job<CallJobData, CallResult>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<CallResult> => {
+    const startedAt = Date.now();
+    const data = job.data;
+    let outcome: CallOutcome = 'engine';
+    deps.metrics.inFlight.inc(labels);
+    try {
+      const answer = await run(data, token, signal, startedAt);
+      if ('output' in answer) {
+        outcome = 'ok';
+        await reply(data, [doneReply(data.callId, answer)]);
+        return answer;
+      }
+      if (answer.action === 'hand-back') {
+        outcome = 'handed_back';
+        // Back to the wait list, where another worker takes it; WaitingError tells BullMQ
+        // the job has moved, so it neither completes nor fails it.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      outcome = answer.error.kind;
+      if (answer.error.kind !== 'deadline' && answer.error.kind !== 'cancelled') {
+        deps.logger.warn({ msg: 'call failed', callId: data.callId, error: answer.error });
+      }
+      await reply(data, [errorReply(data.callId, answer.error)]);
+      throw new UnrecoverableError(encodeCallError(answer.error));
+    } finally {
+      deps.metrics.inFlight.dec(labels);
+      deps.metrics.calls.inc({ ...labels, outcome });
+      deps.metrics.callDuration.observe({ ...labels, outcome }, (Date.now() - startedAt) / 1000);
+    }
+  };
+  return processCall;
+}

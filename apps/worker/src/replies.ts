@@ -1,0 +1,85 @@
+import type { ChatCompletionRequest, ChatCompletionResult } from '@slm-fleet/engines';
+import {
+  REPLY_LIST_TTL_SECONDS,
+  type CallError,
+  type CallJobData,
+  type CallReply,
+  type CallResult,
+  type RedisClient,
+} from '@slm-fleet/queue';
+
+/** The engine request for a call: the call's model, or the worker's when it names none. */
+export function engineRequest(data: CallJobData, defaultModel: string | undefined): ChatCompletionRequest {
+  const model = data.model ?? defaultModel;
+  return {
+    ...data.params,
+    ...(model === undefined ? {} : { model }),
+    messages: data.messages,
+    ...(data.jsonSchema
+      ? {
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: 'answer', schema: data.jsonSchema, strict: true },
+          },
+        }
+      : {}),
+  };
+}
+
+export interface CallClock {
+  /** When the worker took the job, epoch ms. */
+  startedAt: number;
+  /** When the answer was complete, epoch ms. */
+  finishedAt: number;
+}
+
+export function callResult(
+  data: CallJobData,
+  answer: ChatCompletionResult,
+  clock: CallClock,
+  replica: string,
+): CallResult {
+  return {
+    output: answer.output,
+    finishReason: answer.finishReason,
+    model: answer.model,
+    replica,
+    usage: answer.usage,
+    timings: {
+      // Clocks of router and worker hosts differ a little; never report a negative wait.
+      queueMs: Math.max(0, clock.startedAt - data.enqueuedAt),
+      serviceMs: clock.finishedAt - clock.startedAt,
+      timeToFirstTokenMs: answer.timeToFirstTokenMs,
+    },
+  };
+}
+
+export const doneReply = (callId: string, result: CallResult): CallReply => ({ callId, type: 'done', result });
+export const errorReply = (callId: string, error: CallError): CallReply => ({ callId, type: 'error', error });
+export const chunkReply = (callId: string, attempt: string, seq: number, text: string): CallReply => ({
+  callId,
+  type: 'chunk',
+  attempt,
+  seq,
+  text,
+});
+
+/** Sends replies onto a router's reply list. */
+export type ReplySender = (replyTo: string, replies: CallReply[]) => Promise<void>;
+
+/**
+ * RPUSH and EXPIRE in one MULTI (one key, so one Cluster slot): the list outlives a router
+ * that went away by the TTL only, and is never left without one.
+ */
+export function redisReplySender(redis: RedisClient): ReplySender {
+  return async (replyTo, replies) => {
+    if (replies.length === 0) return;
+    const results = await redis
+      .multi()
+      .rpush(replyTo, ...replies.map((reply) => JSON.stringify(reply)))
+      .expire(replyTo, REPLY_LIST_TTL_SECONDS)
+      .exec();
+    const failed = results?.find(([error]) => error)?.[0];
+    if (!results || failed) throw failed ?? new Error(`reply to ${replyTo} was not sent (transaction aborted)`);
+  };
+}

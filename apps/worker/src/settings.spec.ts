@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { resolveWorkerSettings, type WorkerOptions } from './settings.js';
+
+const options: WorkerOptions = {
+  host: '127.0.0.1',
+  httpPort: 0,
+  redisUrl: 'redis://127.0.0.1:6379',
+  queuePrefix: 'slm',
+  specialist: 'demo/summarizer',
+  concurrency: 4,
+  engineUrl: 'http://127.0.0.1:8000/v1',
+  drainTimeout: 30_000,
+};
+const machine = { hostname: 'node-1', pid: 42 };
+
+describe('resolveWorkerSettings', () => {
+  it('derives the queue from the specialist and the replica from host and pid', () => {
+    const settings = resolveWorkerSettings(options, machine);
+    expect(settings.queue).toBe('{demo.summarizer}');
+    expect(settings.replica).toBe('node-1:42');
+    expect(settings).not.toHaveProperty('httpPort');
+  });
+
+  it('keeps an explicit queue and replica', () => {
+    const settings = resolveWorkerSettings({ ...options, queue: 'q', replica: 'pod-a' }, machine);
+    expect(settings).toMatchObject({ queue: 'q', replica: 'pod-a' });
+  });
+
+  it('rejects a specialist that is not namespace/name', () => {
+    expect(() => resolveWorkerSettings({ ...options, specialist: 'summarizer' }, machine)).toThrow(/namespace\/name/);
+    expect(() => resolveWorkerSettings({ ...options, specialist: 'a/b/c' }, machine)).toThrow(/namespace\/name/);
+  });
+});

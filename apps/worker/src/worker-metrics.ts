@@ -1,0 +1,38 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** How a call ended in this worker: a CallErrorKind, `ok`, or `handed_back` (drained). */
+export type CallOutcome = 'ok' | 'deadline' | 'cancelled' | 'engine' | 'invalid' | 'handed_back';
+
+/** Calls take from milliseconds (a cached prefix) to minutes (long generations). */
+const CALL_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+export interface WorkerMetrics {
+  calls: Counter<'specialist' | 'outcome'>;
+  callDuration: Histogram<'specialist' | 'outcome'>;
+  inFlight: Gauge<'specialist'>;
+}
+
+export function createWorkerMetrics(registry: Registry): WorkerMetrics {
+  const registers = [registry];
+  return {
+    calls: new Counter({
+      name: 'slm_fleet_worker_calls_total',
+      help: 'Calls this worker finished, by specialist and outcome.',
+      labelNames: ['specialist', 'outcome'],
+      registers,
+    }),
+    callDuration: new Histogram({
+      name: 'slm_fleet_worker_call_duration_seconds',
+      help: 'From taking a call off the queue to its answer or failure, by specialist and outcome.',
+      labelNames: ['specialist', 'outcome'],
+      buckets: CALL_BUCKETS,
+      registers,
+    }),
+    inFlight: new Gauge({
+      name: 'slm_fleet_worker_in_flight',
+      help: 'Calls this worker is running now.',
+      labelNames: ['specialist'],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LoggerService } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import type { OpenAIClient } from '@slm-fleet/engines';
+import { cancelChannel, connectRedis, type CallJobData, type CallResult, type RedisClient } from '@slm-fleet/queue';
+import { ABORT } from './call-policy.js';
+import type { CallProcessor } from './call-processor.js';
+import { waitForEngine } from './engine-readiness.js';
+import type { WorkerSettings } from './settings.js';
+
+/**
+ * Lock settings: a worker renews its jobs' locks every lockDuration/2; a killed worker's lock
+ * lapses after 10 s and the next stalled check (every 5 s) puts its jobs back, so a call is
+ * re-run within ~15 s. Two stalls and the job fails rather than crash-loop the fleet.
+ */
+const LOCKS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
+
+/**
+ * The BullMQ worker of one specialist's queue: takes calls once the engine is ready, cancels
+ * running calls on request, and on stop drains them within the drain timeout.
+ */
+export class WorkerRuntime {
+  private readonly connection: RedisClient;
+  private readonly subscriber: RedisClient;
+  private readonly worker: Worker<CallJobData, CallResult>;
+  private readonly stopping = new AbortController();
+  private engineReady = false;
+  private running: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    private readonly settings: WorkerSettings,
+    private readonly engine: Pick<OpenAIClient, 'isReady' | 'close'>,
+    processor: CallProcessor,
+    private readonly logger: LoggerService,
+  ) {
+    this.connection = connectRedis({
+      url: settings.redisUrl,
+      cluster: settings.redisCluster,
+      connectionName: 'slm-fleet-worker',
+    });
+    // Subscribed connections can run nothing else, hence a connection of its own.
+    this.subscriber = this.connection.duplicate();
+    this.worker = new Worker<CallJobData, CallResult>(settings.queue, processor, {
+      connection: this.connection,
+      prefix: settings.queuePrefix,
+      concurrency: settings.concurrency,
+      // Not before the engine is ready: see start().
+      autorun: false,
+      ...LOCKS,
+    });
+    this.worker.on('error', (error) => this.logger.error({ msg: 'queue error', error: String(error) }));
+    this.subscriber.on('message', (_channel: string, jobId: string) => {
+      // Every worker of the specialist hears every cancel; only the one running the call acts.
+      if (this.worker.cancelJob(jobId, ABORT.cancelled)) this.logger.log({ msg: 'cancelling call', callId: jobId });
+    });
+  }
+
+  /** Starts in the background, so probes are served while Redis or the engine is away. */
+  start(): void {
+    void this.takeCalls().catch((error: unknown) =>
+      this.logger.error({ msg: 'worker failed to start', error: String(error) }),
+    );
+  }
+
+  /** The readiness check `engine`: loaded before the first call, answering since. */
+  async checkEngine(): Promise<void> {
+    if (!this.engineReady) throw new Error(`waiting for the engine at ${this.settings.engineUrl} to be ready`);
+    if (!(await this.engine.isReady())) throw new Error('engine not answering GET /models');
+  }
+
+  /** Drains: no new calls; in-flight ones get the drain timeout, then go back to the queue. */
+  stop(): Promise<void> {
+    this.stopped ??= this.drain();
+    return this.stopped;
+  }
+
+  private async takeCalls(): Promise<void> {
+    await this.subscriber.subscribe(cancelChannel(this.settings.queuePrefix));
+    this.logger.log({ msg: 'waiting for the engine', engineUrl: this.settings.engineUrl });
+    if (!(await waitForEngine(() => this.engine.isReady(), this.stopping.signal))) return;
+    this.engineReady = true;
+    this.logger.log({
+      msg: 'engine ready; taking calls',
+      queue: this.settings.queue,
+      concurrency: this.settings.concurrency,
+      replica: this.settings.replica,
+    });
+    this.running = this.worker.run();
+  }
+
+  private async drain(): Promise<void> {
+    this.stopping.abort();
+    this.logger.log({ msg: 'draining: no new calls', drainTimeoutMs: this.settings.drainTimeout });
+    // close() stops fetching and resolves once the calls in flight have ended.
+    const closing = this.worker.close();
+    const timer = new AbortController();
+    const finished = await Promise.race([
+      closing.then(() => true),
+      sleep(this.settings.drainTimeout, false, { signal: timer.signal }).catch(() => false),
+    ]);
+    timer.abort();
+    if (!finished) {
+      this.logger.log({ msg: 'drain timeout: handing calls back to the queue' });
+      this.worker.cancelAllJobs(ABORT.draining);
+      await closing;
+    }
+    await this.running;
+    this.logger.log({ msg: 'drained' });
+    this.subscriber.disconnect();
+    await this.connection.quit().catch(() => this.connection.disconnect());
+    await this.engine.close();
+    this.logger.log({ msg: 'worker closed' });
+  }
+}

@@ -1,0 +1,95 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { EngineError, engineErrorMessage } from './engine-error.js';
+import type { CompletionUsage } from './types.js';
+
+/** One `chat.completion.chunk` as engines stream it; every field may be missing. */
+interface CompletionChunk {
+  model?: string;
+  choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: unknown;
+}
+
+export interface StreamedCompletion {
+  output: string;
+  finishReason: string | undefined;
+  model: string | undefined;
+  usage: CompletionUsage | undefined;
+  /** Whether the `[DONE]` sentinel arrived. */
+  done: boolean;
+}
+
+/**
+ * Reads an SSE chat completion stream: feed it the body's text as it arrives; it calls
+ * `onDelta` with each piece of content and keeps what the final answer needs. Pure (no I/O),
+ * so the parsing is unit-tested apart from the HTTP client.
+ */
+export class CompletionStreamReader {
+  private readonly parser: EventSourceParser;
+  private readonly parts: string[] = [];
+  private finishReason: string | undefined;
+  private model: string | undefined;
+  private usage: CompletionUsage | undefined;
+  private done = false;
+  private failure: EngineError | undefined;
+
+  constructor(private readonly onDelta: (text: string) => void = () => undefined) {
+    this.parser = createParser({ onEvent: (event) => this.onData(event.data) });
+  }
+
+  /** Feeds text from the body; throws when the engine reported an error inside the stream. */
+  feed(text: string): void {
+    this.parser.feed(text);
+    if (this.failure) throw this.failure;
+  }
+
+  /** The answer once the body ended; a stream cut short is a transient failure. */
+  finish(): StreamedCompletion {
+    if (this.failure) throw this.failure;
+    if (!this.done && this.finishReason === undefined) {
+      throw new EngineError('transient', 'engine closed the stream before the answer was complete');
+    }
+    return {
+      output: this.parts.join(''),
+      finishReason: this.finishReason,
+      model: this.model,
+      usage: this.usage,
+      done: this.done,
+    };
+  }
+
+  private onData(data: string): void {
+    if (this.failure || this.done) return;
+    if (data.trim() === '[DONE]') {
+      this.done = true;
+      return;
+    }
+    let chunk: CompletionChunk;
+    try {
+      chunk = JSON.parse(data) as CompletionChunk;
+    } catch {
+      this.failure = new EngineError('transient', `engine sent a stream event that is not JSON: ${data.slice(0, 200)}`);
+      return;
+    }
+    if (chunk.error !== undefined) {
+      // vLLM reports a failure mid-generation this way, after a 200 status.
+      this.failure = new EngineError('transient', `engine failed mid-stream: ${engineErrorMessage(data)}`);
+      return;
+    }
+    if (chunk.model) this.model = chunk.model;
+    if (chunk.usage) {
+      this.usage = {
+        promptTokens: chunk.usage.prompt_tokens ?? 0,
+        completionTokens: chunk.usage.completion_tokens ?? 0,
+      };
+    }
+    for (const choice of chunk.choices ?? []) {
+      const text = choice.delta?.content;
+      if (text) {
+        this.parts.push(text);
+        this.onDelta(text);
+      }
+      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentTask, Specialist } from '@slm-fleet/api';
+import { buildRoutingTable, pickRoute } from './routing-table.js';
+
+const NS = 'team-a';
+
+const specialist = (name: string, tasks: string[], ready = true, maxWaiting?: number): Specialist => ({
+  apiVersion: 'slm.dev/v1alpha1',
+  kind: 'Specialist',
+  metadata: { name, namespace: NS },
+  spec: {
+    model: { uri: 'hf://org/m' },
+    engine: { kind: 'vllm', maxConcurrency: 8 },
+    tasks,
+    scaling: { mode: 'managed', minReplicas: 1, maxReplicas: 1, targetQueuePerReplica: 4, scaleDownDelaySeconds: 300 },
+    ...(maxWaiting ? { queue: { maxWaiting } } : {}),
+  },
+  status: {
+    conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: 'R', message: '', lastTransitionTime: '' }],
+  },
+});
+
+const agentTask = (name: string, refs: { name: string; weight: number }[], namespace = NS): AgentTask => ({
+  apiVersion: 'slm.dev/v1alpha1',
+  kind: 'AgentTask',
+  metadata: { name, namespace },
+  spec: { specialists: refs, priority: 5, timeoutMs: 2000, retries: 2, output: { jsonSchema: { type: 'object' } } },
+});
+
+describe('buildRoutingTable', () => {
+  it('routes an AgentTask to its specialists with its policy', () => {
+    const table = buildRoutingTable(
+      NS,
+      [specialist('small', ['extract']), specialist('big', ['extract'], false, 50)],
+      [
+        agentTask('extract', [
+          { name: 'small', weight: 9 },
+          { name: 'big', weight: 1 },
+        ]),
+      ],
+    );
+    expect(table.get('extract')).toEqual({
+      name: 'extract',
+      namespace: NS,
+      source: 'AgentTask',
+      priority: 5,
+      timeoutMs: 2000,
+      retries: 2,
+      jsonSchema: { type: 'object' },
+      routes: [
+        { specialist: 'team-a/big', queue: '{team-a.big}', weight: 1, ready: false, maxWaiting: 50 },
+        { specialist: 'team-a/small', queue: '{team-a.small}', weight: 9, ready: true, maxWaiting: 1000 },
+      ],
+    });
+  });
+
+  it('routes a task only Specialists list to all of them, equally, with default policy', () => {
+    const table = buildRoutingTable(NS, [specialist('a', ['triage', 'sql']), specialist('b', ['triage'])], []);
+    expect(table.get('triage')?.routes.map((r) => [r.specialist, r.weight])).toEqual([
+      ['team-a/a', 1],
+      ['team-a/b', 1],
+    ]);
+    expect(table.get('sql')).toMatchObject({ source: 'Specialist', priority: 0, timeoutMs: 30000, retries: 1 });
+  });
+
+  it('lets an AgentTask win over Specialists listing the same task', () => {
+    const table = buildRoutingTable(
+      NS,
+      [specialist('a', ['triage']), specialist('b', ['triage'])],
+      [agentTask('triage', [{ name: 'a', weight: 1 }])],
+    );
+    expect(table.get('triage')?.routes.map((r) => r.specialist)).toEqual(['team-a/a']);
+  });
+
+  it('keeps a reference to a missing Specialist, not ready', () => {
+    const table = buildRoutingTable(NS, [], [agentTask('t', [{ name: 'gone', weight: 1 }])]);
+    expect(table.get('t')?.routes).toEqual([
+      { specialist: 'team-a/gone', queue: '{team-a.gone}', weight: 1, ready: false, maxWaiting: 1000 },
+    ]);
+  });
+
+  it('ignores other namespaces', () => {
+    const other = { ...specialist('x', ['t']), metadata: { name: 'x', namespace: 'other' } };
+    const table = buildRoutingTable(NS, [other], [agentTask('u', [{ name: 'x', weight: 1 }], 'other')]);
+    expect(table.size).toBe(0);
+  });
+});
+
+describe('pickRoute', () => {
+  const table = buildRoutingTable(
+    NS,
+    [specialist('a', []), specialist('b', []), specialist('c', [], false)],
+    [
+      agentTask('t', [
+        { name: 'a', weight: 3 },
+        { name: 'b', weight: 1 },
+        { name: 'c', weight: 100 },
+      ]),
+    ],
+  );
+  const task = table.get('t');
+  if (!task) throw new Error('no task');
+
+  it.each([
+    [0, 'team-a/a'],
+    [0.74, 'team-a/a'],
+    [0.75, 'team-a/b'],
+    [0.9999, 'team-a/b'],
+  ])('splits by weight among ready specialists (random %s -> %s)', (random, expected) => {
+    expect(pickRoute(task, random)?.specialist).toBe(expected);
+  });
+
+  it('falls back to all specialists when none is ready', () => {
+    const none = { ...task, routes: task.routes.map((r) => ({ ...r, ready: false })) };
+    expect(pickRoute(none, 0.99)?.specialist).toBe('team-a/c');
+  });
+
+  it('has nothing to pick from an empty task', () => {
+    expect(pickRoute({ ...task, routes: [] }, 0.5)).toBeUndefined();
+  });
+});

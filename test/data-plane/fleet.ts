@@ -1,0 +1,195 @@
+// Runs the data plane as users run it: the slm-fleet executable's router, worker and
+// engine-sim subcommands as child processes, against the suite's Redis and API server.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Metadata, credentials, type ServiceError } from '@grpc/grpc-js';
+import {
+  AgentRouterClient,
+  InvokeRequest,
+  type InvokeChunk,
+  type InvokeResponse,
+  type ListTasksResponse,
+} from '@slm-fleet/proto';
+import { repoRoot, type SuiteEnv } from '@slm-fleet/testing';
+
+export interface FleetProcess {
+  name: string;
+  child: ChildProcess;
+  /** The HTTP port (probes, metrics; the OpenAI API on a router, the API on a simulator). */
+  port: number;
+  /** The gRPC port, for a router. */
+  grpcPort: number;
+  logs: string[];
+  exited: Promise<number | null>;
+}
+
+const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
+
+/** Starts `slm-fleet <args>` and waits until it logs that it listens (and, for a router, serves gRPC). */
+export async function spawnFleet(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<FleetProcess> {
+  const child = spawn(process.execPath, [bin, ...args, '--http-port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+  const needsGrpc = args[0] === 'router';
+  const ports = await new Promise<{ port: number; grpcPort: number }>((resolve, reject) => {
+    let port = 0;
+    let grpcPort = 0;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      logs.push(line);
+      let message: { msg?: string; port?: number } | undefined;
+      try {
+        message = (JSON.parse(line) as { message?: { msg?: string; port?: number } }).message;
+      } catch {
+        return;
+      }
+      if (message?.msg === 'listening' && message.port) port = message.port;
+      if (message?.msg === 'grpc listening' && message.port) grpcPort = message.port;
+      if (port && (grpcPort || !needsGrpc)) resolve({ port, grpcPort });
+    });
+    void exited.then((code) => reject(new Error(`${name} exited with ${code}:\n${logs.join('\n')}`)));
+  });
+  return { name, child, logs, exited, ...ports };
+}
+
+/** SIGTERM (graceful) unless told otherwise; waits for the exit. */
+export async function stopFleet(process: FleetProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!process || process.child.exitCode !== null || process.child.signalCode !== null) return;
+  process.child.kill(signal);
+  await process.exited;
+}
+
+export const queuePrefixOf = (env: SuiteEnv): string => env.redisPrefix.replace(/:$/, '');
+
+export function startRouter(env: SuiteEnv, extra: string[] = []): Promise<FleetProcess> {
+  return spawnFleet('router', [
+    'router',
+    '--grpc-port',
+    '0',
+    '--namespace',
+    env.namespace,
+    '--kubeconfig',
+    env.kubeconfigPath,
+    '--redis-url',
+    env.redisUrl,
+    '--queue-prefix',
+    queuePrefixOf(env),
+    ...extra,
+  ]);
+}
+
+export interface SimulatorSettings {
+  ttft?: string;
+  tpot?: string;
+  outputTokens?: number;
+  maxBatch?: number;
+  model?: string;
+}
+
+export function startSimulator(settings: SimulatorSettings = {}): Promise<FleetProcess> {
+  return spawnFleet('engine-sim', [
+    'engine-sim',
+    '--model',
+    settings.model ?? 'sim-model',
+    '--ttft',
+    settings.ttft ?? '0ms',
+    '--tpot',
+    settings.tpot ?? '0ms',
+    '--output-tokens',
+    String(settings.outputTokens ?? 8),
+    '--max-batch',
+    String(settings.maxBatch ?? 64),
+  ]);
+}
+
+export function startWorker(
+  env: SuiteEnv,
+  specialist: string,
+  engine: FleetProcess,
+  extra: string[] = [],
+): Promise<FleetProcess> {
+  return spawnFleet('worker', [
+    'worker',
+    '--specialist',
+    `${env.namespace}/${specialist}`,
+    '--engine-url',
+    `http://127.0.0.1:${engine.port}/v1`,
+    '--model',
+    'sim-model',
+    '--redis-url',
+    env.redisUrl,
+    '--queue-prefix',
+    queuePrefixOf(env),
+    ...extra,
+  ]);
+}
+
+/** A Specialist served by the engine simulator (no operator runs here: only the router reads it). */
+export const simSpecialist = (name: string, tasks: string[], extra = ''): string => `
+apiVersion: slm.dev/v1alpha1
+kind: Specialist
+metadata: {name: ${name}}
+spec:
+  model: {uri: hf://sim/model, servedName: sim-model}
+  engine: {kind: vllm, maxConcurrency: 8}
+  resources: {gpu: {count: 1}}
+  tasks: [${tasks.join(', ')}]
+${extra}`;
+
+/** A promise-returning client of the router's gRPC API (the generated client underneath). */
+export class RouterClient {
+  readonly raw: InstanceType<typeof AgentRouterClient>;
+
+  constructor(grpcPort: number) {
+    this.raw = new AgentRouterClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+  }
+
+  invoke(request: Partial<InvokeRequest>, options: { deadlineMs?: number; metadata?: Metadata } = {}) {
+    return new Promise<InvokeResponse>((resolve, reject) => {
+      const callOptions = { deadline: options.deadlineMs ? Date.now() + options.deadlineMs : Infinity };
+      const done = (error: ServiceError | null, response?: InvokeResponse) =>
+        error ? reject(error) : resolve(response!);
+      const full = InvokeRequest.fromPartial(request);
+      this.raw.invoke(full, options.metadata ?? new Metadata(), callOptions, done);
+    });
+  }
+
+  /** Collects a stream's chunks; rejects with the stream's error. */
+  invokeStream(request: Partial<InvokeRequest>, deadlineMs?: number): Promise<InvokeChunk[]> {
+    return new Promise((resolve, reject) => {
+      const chunks: InvokeChunk[] = [];
+      const stream = this.raw.invokeStream(
+        InvokeRequest.fromPartial(request),
+        deadlineMs ? { deadline: Date.now() + deadlineMs } : {},
+      );
+      stream.on('data', (chunk: InvokeChunk) => chunks.push(chunk));
+      stream.on('error', reject);
+      stream.on('end', () => resolve(chunks));
+    });
+  }
+
+  listTasks(): Promise<ListTasksResponse> {
+    return new Promise((resolve, reject) =>
+      this.raw.listTasks({}, (error, response) => (error ? reject(error) : resolve(response))),
+    );
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+}
+
+/** The gRPC status a call failed with: code, details and the slm-error-reason trailer. */
+export async function failureOf(call: Promise<unknown>): Promise<{ code: number; details: string; reason: string }> {
+  try {
+    await call;
+  } catch (error) {
+    const e = error as ServiceError;
+    return { code: e.code, details: e.details, reason: String(e.metadata?.get('slm-error-reason')[0] ?? '') };
+  }
+  throw new Error('the call succeeded; a failure was expected');
+}

@@ -1,0 +1,47 @@
+// Starts the engine simulator in-process on a free port, with an OpenAI client pointed at it.
+import OpenAI from 'openai';
+import { startEngineSim, type EngineSimOptions } from '@slm-fleet/engine-sim';
+import type { RunningService } from '@slm-fleet/service';
+import type { SimStats } from '@slm-fleet/simulator';
+
+/** The CLI's defaults (apps/cli/src/service-options.ts), on loopback and a free port. */
+export const SIM_DEFAULTS: EngineSimOptions = {
+  host: '127.0.0.1',
+  httpPort: 0,
+  model: 'sim-model',
+  ttft: 0,
+  tpot: 0,
+  maxBatch: 64,
+  batchSlowdown: 0,
+  outputTokens: 16,
+  errorRate: 0,
+  hangRate: 0,
+  slowStart: 0,
+  seed: 1,
+};
+
+export interface Simulator {
+  service: RunningService;
+  baseUrl: string;
+  /** No retries, so each call is one request and a 500 reaches the test. */
+  client: OpenAI;
+  stats: () => Promise<SimStats>;
+  /** POST /sim/faults. */
+  setSwitches: (switches: Record<string, unknown>) => Promise<Response>;
+  post: (path: string, body: string) => Promise<Response>;
+}
+
+export async function startSimulator(overrides: Partial<EngineSimOptions> = {}): Promise<Simulator> {
+  const service = await startEngineSim({ ...SIM_DEFAULTS, ...overrides });
+  const baseUrl = `http://127.0.0.1:${service.port}`;
+  const post = (path: string, body: string): Promise<Response> =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return {
+    service,
+    baseUrl,
+    client: new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 }),
+    stats: async () => (await (await fetch(`${baseUrl}/sim/stats`)).json()) as SimStats,
+    setSwitches: (switches) => post('/sim/faults', JSON.stringify(switches)),
+    post,
+  };
+}
