@@ -5,7 +5,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startEngineSim } from '@slm-fleet/engine-sim';
+import type { RunningService } from '@slm-fleet/service';
 import { eventually, repoRoot } from '@slm-fleet/testing';
 
 const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
@@ -56,21 +58,46 @@ describe('slm-fleet executable', () => {
   // reconcile other suites' Specialists.
   const operatorConfig = join(mkdtempSync(join(tmpdir(), 'slm-fleet-cli-')), 'operator.yaml');
   writeFileSync(operatorConfig, 'namespaces: [slm-fleet-cli-test]\nleaderElection: {enabled: false}\n');
+  // The worker needs an engine to be ready: the simulator, in this process.
+  let engine: RunningService | undefined;
+  const engineSimDefaults = {
+    host: '127.0.0.1',
+    httpPort: 0,
+    model: 'sim-model',
+    ttft: 0,
+    tpot: 0,
+    maxBatch: 8,
+    batchSlowdown: 0,
+    outputTokens: 4,
+    errorRate: 0,
+    hangRate: 0,
+    slowStart: 0,
+    seed: 1,
+  };
   const platformEnv = {
     REDIS_URL: platform.REDIS_URL,
     KUBECONFIG: platform.KUBECONFIG,
     SLM_FLEET_OPERATOR_CONFIG: operatorConfig,
+    SLM_FLEET_NAMESPACE: 'slm-fleet-cli-test',
+    SLM_FLEET_SPECIALIST: 'slm-fleet-cli-test/cli-worker',
+    SLM_FLEET_ENGINE_URL: '',
   };
+  beforeAll(async () => {
+    engine = await startEngineSim(engineSimDefaults);
+    platformEnv.SLM_FLEET_ENGINE_URL = `http://127.0.0.1:${engine.port}/v1`;
+  });
+  afterAll(async () => engine?.stop());
+
   it('is built (npm ci builds it; otherwise run npm run build)', () => {
     expect(existsSync(join(repoRoot, 'apps', 'cli', 'dist', 'index.js'))).toBe(true);
   });
 
   it.each([
     ['operator', [['kube-apiserver', 'informers']]],
-    ['router', [['redis']]],
-    ['worker', [['redis']]],
+    ['router', [['redis', 'routing-table']]],
+    ['worker', [['redis', 'engine']]],
     ['engine-sim', [[]]],
-    ['local', [[], ['redis'], ['kube-apiserver', 'informers'], ['redis']]],
+    ['local', [[], ['redis', 'engine'], ['kube-apiserver', 'informers'], ['redis', 'routing-table']]],
   ])(
     '%s starts against the platform, is ready with checks %j, and exits 0 on SIGTERM',
     async (command, checksPerService) => {
@@ -98,6 +125,7 @@ describe('slm-fleet executable', () => {
     const closedPort = 1; // nothing listens on port 1 of loopback
     const { child, ports } = startCli(['worker', '--http-port', '0'], 1, {
       REDIS_URL: `redis://user:s3cret@127.0.0.1:${closedPort}`,
+      SLM_FLEET_SPECIALIST: 'slm-fleet-cli-test/cli-worker',
     });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -125,9 +153,15 @@ describe('slm-fleet executable', () => {
       '--redis-url must start with redis:// or rediss://',
     ],
     [
-      ['worker', '--redis-url', 'redis://user:s3cret@127.0.0.1:6379/queues'],
+      ['worker', '--specialist', 'ns/w', '--redis-url', 'redis://user:s3cret@127.0.0.1:6379/queues'],
       '--redis-url path must be a database number',
     ],
+    [['worker', '--specialist', 'no-slash'], '--specialist must be namespace/name of a Specialist, got "no-slash"'],
+    [['worker'], "required option '--specialist <namespace/name>' not specified"],
+    [['worker', '--specialist', 'ns/w', '--concurrency', '0'], '--concurrency must be a whole number from 1 to 4096'],
+    [['worker', '--specialist', 'ns/w', '--drain-timeout', '5 minutes'], '--drain-timeout must be a duration'],
+    [['engine-sim', '--error-rate', '1.5'], '--error-rate must be a number from 0 to 1, got "1.5"'],
+    [['router', '--grpc-port', 'grpc'], '--grpc-port must be a whole number from 0 to 65535, got "grpc"'],
     [['operator', '--kubeconfig', '/nonexistent/kubeconfig'], 'cannot load --kubeconfig /nonexistent/kubeconfig'],
   ])('rejects %j with an error naming the argument', async (args, message) => {
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,7 @@
 // The engine simulator over real HTTP, called with the official OpenAI client the way the
 // worker calls GPU engines. Order and counters are asserted, never elapsed time.
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@slm-fleet/testing';
@@ -83,7 +84,7 @@ describe('engine simulator: OpenAI-compatible answers', () => {
     };
     const completion = await sim.client.chat.completions.create(request);
     const content = completion.choices[0]?.message.content ?? '';
-    const validate = new Ajv({ format: 'full' }).compile(schema);
+    const validate = addFormats.default(new Ajv()).compile(schema);
     expect(validate(JSON.parse(content)), JSON.stringify(validate.errors)).toBe(true);
     expect(completion.choices[0]?.finish_reason).toBe('stop');
 

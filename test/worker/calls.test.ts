@@ -1,5 +1,5 @@
 // The worker's calls end to end: a real Redis, BullMQ and the engine simulator.
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeCallError, type CallReply } from '@slm-fleet/queue';
 import { eventually, useSuiteEnv } from '@slm-fleet/testing';

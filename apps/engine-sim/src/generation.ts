@@ -60,7 +60,8 @@ export class Generation implements BatchMember {
     this.timer = undefined;
     const now = Date.now();
     const from = schedule.emittedCount;
-    const due = schedule.take(now, tokenDelay(this.engine.switches, this.engine.batchSize));
+    const delay = tokenDelay(this.engine.switches, this.engine.batchSize);
+    const due = schedule.take(now, delay);
     let text = pending;
     if (this.chunks && due > 0) text += this.chunks.content(this.plan.tokens, from, from + due);
     if (schedule.done) {
@@ -68,7 +69,9 @@ export class Generation implements BatchMember {
       return;
     }
     if (text !== '') this.res.write(text);
-    this.timer = setTimeout(this.step, Math.max(0, schedule.nextDueAt - now));
+    // A streamed answer wakes for each token; a plain one only when its last token is due.
+    const wakeAt = this.chunks ? schedule.nextDueAt : schedule.lastDueAt(delay);
+    this.timer = setTimeout(this.step, Math.max(0, wakeAt - now));
   };
 
   private answer(lastChunks: string): void {

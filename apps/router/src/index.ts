@@ -1,6 +1,6 @@
 import { loadKubeConfig } from '@slm-fleet/k8s';
 import { startService, type RunningService } from '@slm-fleet/service';
-import { ROUTER_CORE, type RouterCore } from './router-core.js';
+import { ROUTER_CORE, ROUTER_DRAIN_TIMEOUT_MS, type RouterCore } from './router-core.js';
 import { RouterModule } from './router.module.js';
 
 export interface RouterOptions {
@@ -32,6 +32,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     host,
     httpPort,
     httpBodyLimitBytes: 2 * options.maxRequestBytes,
+    // Calls in flight get ROUTER_DRAIN_TIMEOUT_MS to finish; closing the rest takes a little more.
+    shutdownTimeoutMs: ROUTER_DRAIN_TIMEOUT_MS + 5_000,
   });
   const core = running.app.get<RouterCore>(ROUTER_CORE);
   return { ...running, grpcPort: core.grpcPort, routerId: core.routerId };

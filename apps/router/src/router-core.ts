@@ -29,7 +29,7 @@ export interface RouterSettings {
 }
 
 /** How long a stopping router lets calls in flight finish before closing anyway. */
-const DRAIN_TIMEOUT_MS = 30_000;
+export const ROUTER_DRAIN_TIMEOUT_MS = 30_000;
 
 /**
  * Everything the router runs, wired once: Redis (a fail-fast connection for enqueueing, a
@@ -126,7 +126,7 @@ export class RouterCore {
       const force = setTimeout(() => {
         this.server.forceShutdown();
         resolve();
-      }, DRAIN_TIMEOUT_MS);
+      }, ROUTER_DRAIN_TIMEOUT_MS);
       this.server.tryShutdown(() => {
         clearTimeout(force);
         resolve();

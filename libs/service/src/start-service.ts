@@ -6,6 +6,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Readiness } from './health/readiness.js';
 import { createJsonLogger } from './json-logger.js';
 
+const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+
 export interface ServiceOptions {
   /** Service name, used in logs. */
   name: string;
@@ -27,6 +29,8 @@ export interface RunningService {
   port: number;
   /** Drains and closes the app (runs every module's shutdown hooks). Idempotent. */
   stop: () => Promise<void>;
+  /** How long `stop` may take before the process is ended anyway. */
+  stopTimeoutMs: number;
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
@@ -49,5 +53,5 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     })();
     return stopping;
   };
-  return { app, logger, port, stop };
+  return { app, logger, port, stop, stopTimeoutMs: options.shutdownTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS };
 }

@@ -50,7 +50,7 @@ export class BatchScheduler<T> {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.active.size < this.maxBatch + 1 && this.head < this.queue.length) {
+      while (this.active.size < this.maxBatch && this.head < this.queue.length) {
         const next = this.queue[this.head++] as T;
         if (!this.waiting.delete(next)) continue; // gave up while waiting
         this.active.add(next);

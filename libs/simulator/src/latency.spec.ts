@@ -48,4 +48,19 @@ describe('TokenSchedule', () => {
     expect(schedule.take(39, 30)).toBe(0);
     expect(schedule.take(40, 30)).toBe(1);
   });
+
+  it('tells when the last token is due at the current delay', () => {
+    const schedule = new TokenSchedule(4, 0, 100);
+    expect(schedule.lastDueAt(10)).toBe(130); // tokens at 100, 110, 120, 130
+    expect(schedule.take(130, 10)).toBe(4);
+    const single = new TokenSchedule(1, 0, 100);
+    expect(single.lastDueAt(10)).toBe(100);
+  });
+
+  it('hands out fewer tokens than planned when the delay grew meanwhile', () => {
+    const schedule = new TokenSchedule(4, 0, 0);
+    const wakeAt = schedule.lastDueAt(10); // 30, if the delay stays 10
+    expect(schedule.take(wakeAt, 20)).toBe(2); // the batch grew: tokens at 0 and 20 only
+    expect(schedule.done).toBe(false);
+  });
 });

@@ -56,4 +56,13 @@ export class TokenSchedule {
   get nextDueAt(): number {
     return this.nextDue;
   }
+
+  /**
+   * When the last token is due if `delay` stays as it is. A caller with nothing to write per
+   * token (a non-streamed answer) sleeps until then instead of waking for every token; if the
+   * batch changed meanwhile, take() hands out fewer tokens and the caller sleeps again.
+   */
+  lastDueAt(delay: number): number {
+    return this.nextDue + Math.max(0, this.total - this.emitted - 1) * delay;
+  }
 }

@@ -24,6 +24,8 @@ const SWEEP_INTERVAL_MS = 500;
 /** A call is checked when nothing was heard of it for this long. */
 const RECHECK_AFTER_MS = 1000;
 const MAX_CHECKS_PER_SWEEP = 200;
+/** How often a call that shares an earlier call's job reads that job. */
+const FOLLOW_INTERVAL_MS = 50;
 
 export interface DispatchOptions {
   /** Absolute deadline (epoch ms); undefined: the task's timeout. */
@@ -165,7 +167,7 @@ export class CallDispatcher {
         return;
       }
       if (job.finishedOn) pending.complete(job.returnvalue as CallResult);
-      // Still running for the earlier caller: the sweeper follows the job to its end.
+      else void this.follow(pending);
     } catch (error) {
       if (error instanceof CallFailure) throw error;
       throw new CallFailure(
@@ -173,6 +175,17 @@ export class CallDispatcher {
         'QUEUE_UNAVAILABLE',
         `could not queue the call on ${pending.queueName}: Redis is unreachable (${(error as Error).message}); retry`,
       );
+    }
+  }
+
+  /**
+   * Follows a job queued by an earlier call with the same idempotency key: its replies go to
+   * that call's router, so this one reads the job until it ends (bounded by the deadline).
+   */
+  private async follow(pending: PendingCall): Promise<void> {
+    while (!pending.isSettled) {
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+      await this.check(pending, Date.now());
     }
   }
 
