@@ -80,7 +80,13 @@ export function buildProgram(): Command {
       engine,
       await start('worker', { engineUrl: `http://127.0.0.1:${engine.port}/v1`, model: simulator.model }),
       await start('operator', {}),
-      await start('router', { httpPort: options.httpPort }),
+      // The router serves the worker's namespace unless told otherwise.
+      await start('router', {
+        httpPort: options.httpPort,
+        ...(local.getOptionValueSource('namespace') === 'default'
+          ? { namespace: options.specialist.split('/')[0] ?? options.namespace }
+          : {}),
+      }),
     ];
     runUntilSignal(started, createJsonLogger('local'));
   });

@@ -5,7 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { SchemaValidators } from '@slm-fleet/calls';
 import { addStandardServices, setServing, type HealthImplementation } from '@slm-fleet/proto';
-import { connectRedis, replyListKey, type RedisClient } from '@slm-fleet/queue';
+import { connectRedis, logRedisErrors, replyListKey, type RedisClient } from '@slm-fleet/queue';
 import type { TaskRoute } from '@slm-fleet/routing';
 import type { Registry } from 'prom-client';
 import { CallDispatcher } from './dispatch/call-dispatcher.js';
@@ -67,9 +67,8 @@ export class RouterCore {
     const redisOptions = { url: settings.redisUrl, cluster: settings.redisCluster ?? false };
     this.redis = connectRedis({ ...redisOptions, connectionName: 'slm-fleet-router', failFast: true });
     this.replyConnection = connectRedis({ ...redisOptions, connectionName: 'slm-fleet-router-replies' });
-    for (const client of [this.redis, this.replyConnection]) {
-      client.on('error', (error: Error) => logger.warn?.({ msg: 'redis error', error: error.message }));
-    }
+    logRedisErrors(this.redis, logger, 'router');
+    logRedisErrors(this.replyConnection, logger, 'router-replies');
     this.queues = new QueueRegistry(this.redis, settings.queuePrefix);
     this.routing = new RoutingTableSource(settings.kubeConfig, settings.namespace, logger);
     const replyTo = replyListKey(settings.queuePrefix, this.routerId);
@@ -78,6 +77,7 @@ export class RouterCore {
       queues: this.queues,
       validators: this.validators,
       routingTable: () => this.routing.current(),
+      routingSynced: () => this.routing.hasSynced(),
       namespace: settings.namespace,
       replyTo,
       queuePrefix: settings.queuePrefix,
@@ -103,8 +103,8 @@ export class RouterCore {
   }
 
   async start(): Promise<void> {
+    // Serve at once (probes, health): until the informers have listed, calls get UNAVAILABLE.
     this.routing.start();
-    await this.routing.waitForSync();
     this.replies.start();
     this.dispatcher.start();
     this.server.addService(measuredAgentRouterService, agentRouterServer(this));
@@ -137,7 +137,6 @@ export class RouterCore {
     await this.routing.stop();
     await this.queues.close();
     this.redis.disconnect();
-    this.replyConnection.disconnect();
   }
 }
 

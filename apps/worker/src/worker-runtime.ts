@@ -2,7 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import type { OpenAIClient } from '@slm-fleet/engines';
-import { cancelChannel, connectRedis, type CallJobData, type CallResult, type RedisClient } from '@slm-fleet/queue';
+import {
+  cancelChannel,
+  connectRedis,
+  logRedisErrors,
+  type CallJobData,
+  type CallResult,
+  type RedisClient,
+} from '@slm-fleet/queue';
 import { ABORT } from './call-policy.js';
 import type { CallProcessor } from './call-processor.js';
 import { waitForEngine } from './engine-readiness.js';
@@ -41,6 +48,8 @@ export class WorkerRuntime {
     });
     // Subscribed connections can run nothing else, hence a connection of its own.
     this.subscriber = this.connection.duplicate();
+    logRedisErrors(this.connection, logger, 'worker');
+    logRedisErrors(this.subscriber, logger, 'worker-cancel-subscriber');
     this.worker = new Worker<CallJobData, CallResult>(settings.queue, processor, {
       connection: this.connection,
       prefix: settings.queuePrefix,
@@ -49,7 +58,7 @@ export class WorkerRuntime {
       autorun: false,
       ...LOCKS,
     });
-    this.worker.on('error', (error) => this.logger.error({ msg: 'queue error', error: String(error) }));
+    logRedisErrors(this.worker, logger, 'worker-queue');
     this.subscriber.on('message', (_channel: string, jobId: string) => {
       // Every worker of the specialist hears every cancel; only the one running the call acts.
       if (this.worker.cancelJob(jobId, ABORT.cancelled)) this.logger.log({ msg: 'cancelling call', callId: jobId });

@@ -9,3 +9,4 @@ export {
 } from './redis.module.js';
 export { specialistQueueName } from './queue-names.js';
 export * from './call-protocol.js';
+export { logRedisErrors } from './redis-errors.js';

@@ -1,6 +1,14 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
 import { Readiness } from '@slm-fleet/service';
+import { logRedisErrors } from './redis-errors.js';
 import { parseRedisUrl } from './redis-url.js';
 
 /** Injection token for the service's shared Redis client. */
@@ -74,7 +82,17 @@ export class RedisModule {
   static forRoot(options: RedisConnectionOptions): DynamicModule {
     return {
       module: RedisModule,
-      providers: [{ provide: REDIS, useFactory: () => connectRedis(options) }, RedisLifecycle],
+      providers: [
+        {
+          provide: REDIS,
+          useFactory: () => {
+            const client = connectRedis(options);
+            logRedisErrors(client, new Logger('redis'), options.connectionName);
+            return client;
+          },
+        },
+        RedisLifecycle,
+      ],
       exports: [REDIS],
     };
   }

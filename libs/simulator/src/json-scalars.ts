@@ -1,11 +1,13 @@
 // Strings and numbers that meet their schema's constraints.
 import { type SchemaObject, count, finite } from './json-schema.js';
 import type { Rng } from './prng.js';
+import RandExp from 'randexp';
 import { phrase, randomWord } from './words.js';
 
 export function stringInstance(schema: SchemaObject, rng: Rng): string {
   const formatted = formattedString(schema.format, rng);
   if (formatted !== undefined) return formatted;
+  if (typeof schema.pattern === 'string') return patternString(schema.pattern, rng);
   const min = count(schema.minLength) ?? 0;
   const max = count(schema.maxLength) ?? Infinity;
   let text = phrase(rng, rng.int(1, 4));
@@ -13,6 +15,14 @@ export function stringInstance(schema: SchemaObject, rng: Rng): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   return cut.trimEnd().length >= min ? cut.trimEnd() : cut; // no dangling space when allowed
+}
+
+/** A string matching a regular expression (JSON Schema patterns are unanchored ECMA regexes). */
+function patternString(pattern: string, rng: Rng): string {
+  const generator = new RandExp(pattern);
+  generator.randInt = (from, to) => rng.int(from, to);
+  generator.max = 8; // bounds `*` and `+`, so answers stay short
+  return generator.gen();
 }
 
 function formattedString(format: unknown, rng: Rng): string | undefined {

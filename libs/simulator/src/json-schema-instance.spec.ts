@@ -60,6 +60,11 @@ describe('instanceForSchema', () => {
     });
   });
 
+  it.each(['^[A-Z]{3}$', '^INV-[0-9]{4,6}$', '[a-z]+@[a-z]+\\.com', '^(low|medium|high)$'])(
+    'matches the pattern %s',
+    (pattern) => expectValid({ type: 'string', pattern }),
+  );
+
   it('fills every property, required or not', () => {
     const schema = { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' } }, required: ['a'] };
     expect(Object.keys(instanceForSchema(schema, createRng(1)) as object)).toEqual(['a', 'b']);

@@ -50,6 +50,8 @@ export interface DispatcherDeps {
   queues: QueueRegistry;
   validators: SchemaValidators;
   routingTable: () => ReadonlyMap<string, TaskRoute>;
+  /** False until the Specialists and AgentTasks have been listed once. */
+  routingSynced: () => boolean;
   namespace: string;
   replyTo: string;
   queuePrefix: string;
@@ -92,6 +94,13 @@ export class CallDispatcher {
 
   async dispatch(call: ValidCall, options: DispatchOptions): Promise<Answer> {
     const now = Date.now();
+    if (!this.deps.routingSynced()) {
+      throw new CallFailure(
+        'UNAVAILABLE',
+        'ROUTING_TABLE_NOT_READY',
+        `the router has not listed the Specialists and AgentTasks of namespace ${this.deps.namespace} yet (is the API server reachable?); retry`,
+      );
+    }
     const task = this.deps.routingTable().get(call.task);
     if (!task) throw taskNotFound(call.task, this.deps.namespace, this.deps.routingTable());
     const route = pickRoute(task, (this.deps.random ?? Math.random)());

@@ -29,9 +29,17 @@ export class ReplyListener {
     this.loop = this.run();
   }
 
+  /**
+   * Ends the loop and closes the connection. While Redis is away a queued BLPOP never settles,
+   * even on disconnect (ioredis keeps its offline queue), so the wait for the loop is bounded.
+   */
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    this.connection.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, (BLOCK_SECONDS + 1) * 1000)));
+    await Promise.race([this.loop, bound]);
+    clearTimeout(timer);
   }
 
   private async run(): Promise<void> {

@@ -35,6 +35,7 @@ export class RoutingTableSource {
   start(): void {
     this.specialists.start();
     this.agentTasks.start();
+    void this.waitForSync();
   }
 
   async stop(): Promise<void> {
