@@ -105,6 +105,8 @@ describe('data plane resilience', () => {
         const counts = settled.reduce<Record<string, number>>((c, o) => ({ ...c, [o]: (c[o] ?? 0) + 1 }), {});
         expect(Object.keys(counts).filter((code) => code !== 'OK' && code !== 'UNAVAILABLE')).toEqual([]);
         expect(counts['OK']).toBeGreaterThan(0);
+        // Calls made while Redis was down were refused at once, not queued in the router.
+        expect(counts['UNAVAILABLE']).toBeGreaterThan(0);
         // Reconnected: calls after the restart are answered.
         await eventually(async () => {
           const answer = await client.invoke({ task: 'durable', prompt: 'after the crash' }, { deadlineMs: 10_000 });

@@ -125,8 +125,13 @@ describe('router gRPC API', () => {
 
   it('runs a retried call with the same idempotency key once, and answers both with the same result', async () => {
     const request = { task: 'summarize', prompt: 'once only', idempotencyKey: `key-${Date.now()}` };
+    const engineRequests = async () =>
+      ((await (await fetch(`http://127.0.0.1:${processes[0]?.port}/sim/stats`)).json()) as { requests: number })
+        .requests;
+    const before = await engineRequests();
     const [first, second] = await Promise.all([client.invoke(request), client.invoke(request)]);
     const third = await client.invoke(request);
+    expect(await engineRequests()).toBe(before + 1);
     expect(second?.callId).toBe(first?.callId);
     expect(third.callId).toBe(first?.callId);
     expect(third.output).toBe(first?.output);
