@@ -1,7 +1,4 @@
 import {
-  Controller,
-  Get,
-  Header,
   Inject,
   Logger,
   Module,
@@ -13,22 +10,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { KubeModule } from '@slm-fleet/k8s';
 import { HealthModule, Readiness } from '@slm-fleet/service';
-import { createControllerMetrics, createMetricsRegistry, renderMetrics } from '@slm-fleet/telemetry';
+import { createControllerMetrics, METRICS_REGISTRY, MetricsModule } from '@slm-fleet/telemetry';
 import type { OperatorConfig } from './config.js';
 import { OperatorRuntime } from './operator-runtime.js';
-
-const REGISTRY = Symbol('REGISTRY');
-
-@Controller()
-class MetricsController {
-  constructor(@Inject(REGISTRY) private readonly registry: Registry) {}
-
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metrics(): Promise<string> {
-    return (await renderMetrics(this.registry)).body;
-  }
-}
 
 /** Starts the runtime after Nest is up, stops it (draining reconciles) before Nest closes. */
 class RuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -63,13 +47,11 @@ export class OperatorModule {
   static forRoot(options: { kubeConfig: KubeConfig; config: OperatorConfig }): DynamicModule {
     return {
       module: OperatorModule,
-      imports: [HealthModule, KubeModule.forRoot(options.kubeConfig)],
-      controllers: [MetricsController],
+      imports: [HealthModule, MetricsModule.forRoot(), KubeModule.forRoot(options.kubeConfig)],
       providers: [
-        { provide: REGISTRY, useFactory: () => createMetricsRegistry() },
         {
           provide: OperatorRuntime,
-          inject: [REGISTRY],
+          inject: [METRICS_REGISTRY],
           useFactory: (registry: Registry) =>
             new OperatorRuntime(
               options.kubeConfig,

@@ -1,7 +1,4 @@
 import {
-  Controller,
-  Get,
-  Header,
   Inject,
   Module,
   type DynamicModule,
@@ -11,22 +8,9 @@ import {
 } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { HealthModule, Readiness, createJsonLogger } from '@slm-fleet/service';
-import { createMetricsRegistry, renderMetrics } from '@slm-fleet/telemetry';
+import { METRICS_REGISTRY, MetricsModule } from '@slm-fleet/telemetry';
 import { OpenAiController } from './http/openai.controller.js';
 import { ROUTER_CORE, RouterCore, type RouterSettings } from './router-core.js';
-
-const REGISTRY = Symbol('REGISTRY');
-
-@Controller()
-class MetricsController {
-  constructor(@Inject(REGISTRY) private readonly registry: Registry) {}
-
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metrics(): Promise<string> {
-    return (await renderMetrics(this.registry)).body;
-  }
-}
 
 /** Starts the core with the app, reports its readiness, and drains it on shutdown. */
 class RouterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -65,13 +49,12 @@ export class RouterModule {
   static forRoot(settings: RouterSettings): DynamicModule {
     return {
       module: RouterModule,
-      imports: [HealthModule],
-      controllers: [MetricsController, OpenAiController],
+      imports: [HealthModule, MetricsModule.forRoot({ processMetrics: true })],
+      controllers: [OpenAiController],
       providers: [
-        { provide: REGISTRY, useFactory: () => createMetricsRegistry({ processMetrics: true }) },
         {
           provide: ROUTER_CORE,
-          inject: [REGISTRY],
+          inject: [METRICS_REGISTRY],
           useFactory: (registry: Registry) => new RouterCore(settings, registry, createJsonLogger('router')),
         },
         RouterLifecycle,

@@ -1,7 +1,4 @@
 import {
-  Controller,
-  Get,
-  Header,
   Inject,
   Logger,
   Module,
@@ -13,25 +10,12 @@ import type { Registry } from 'prom-client';
 import { OpenAIClient } from '@slm-fleet/engines';
 import { REDIS, RedisModule, type RedisClient } from '@slm-fleet/queue';
 import { HealthModule, Readiness } from '@slm-fleet/service';
-import { createMetricsRegistry, renderMetrics } from '@slm-fleet/telemetry';
+import { METRICS_REGISTRY, MetricsModule } from '@slm-fleet/telemetry';
 import { createCallProcessor } from './call-processor.js';
 import { redisReplySender } from './replies.js';
 import type { WorkerSettings } from './settings.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 import { WorkerRuntime } from './worker-runtime.js';
-
-const REGISTRY = Symbol('REGISTRY');
-
-@Controller()
-class MetricsController {
-  constructor(@Inject(REGISTRY) private readonly registry: Registry) {}
-
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metrics(): Promise<string> {
-    return (await renderMetrics(this.registry)).body;
-  }
-}
 
 /** Starts taking calls once Nest is up; drains them before Nest closes Redis (shutdown hooks). */
 class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -58,6 +42,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         HealthModule,
+        MetricsModule.forRoot(),
         // The replies' connection (and the `redis` readiness check); BullMQ has its own.
         RedisModule.forRoot({
           url: settings.redisUrl,
@@ -65,12 +50,10 @@ export class WorkerModule {
           connectionName: 'slm-fleet-worker-replies',
         }),
       ],
-      controllers: [MetricsController],
       providers: [
-        { provide: REGISTRY, useFactory: () => createMetricsRegistry() },
         {
           provide: WorkerRuntime,
-          inject: [REDIS, REGISTRY],
+          inject: [REDIS, METRICS_REGISTRY],
           useFactory: (redis: RedisClient, registry: Registry) => {
             const logger = new Logger('worker');
             // One socket per call, plus one so readiness probes never queue behind long calls.
