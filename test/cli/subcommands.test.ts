@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startEngineSim } from '@slm-fleet/engine-sim';
 import type { RunningService } from '@slm-fleet/service';
+import { SIMULATOR_DEFAULTS } from '@slm-fleet/simulator';
 import { eventually, repoRoot } from '@slm-fleet/testing';
 
 const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
@@ -60,20 +61,7 @@ describe('slm-fleet executable', () => {
   writeFileSync(operatorConfig, 'namespaces: [slm-fleet-cli-test]\nleaderElection: {enabled: false}\n');
   // The worker needs an engine to be ready: the simulator, in this process.
   let engine: RunningService | undefined;
-  const engineSimDefaults = {
-    host: '127.0.0.1',
-    httpPort: 0,
-    model: 'sim-model',
-    ttft: 0,
-    tpot: 0,
-    maxBatch: 8,
-    batchSlowdown: 0,
-    outputTokens: 4,
-    errorRate: 0,
-    hangRate: 0,
-    slowStart: 0,
-    seed: 1,
-  };
+  const engineSimDefaults = { host: '127.0.0.1', httpPort: 0, ...SIMULATOR_DEFAULTS };
   const platformEnv = {
     REDIS_URL: platform.REDIS_URL,
     KUBECONFIG: platform.KUBECONFIG,

@@ -2,23 +2,10 @@
 import OpenAI from 'openai';
 import { startEngineSim, type EngineSimOptions } from '@slm-fleet/engine-sim';
 import type { RunningService } from '@slm-fleet/service';
-import type { SimStats } from '@slm-fleet/simulator';
+import { SIMULATOR_DEFAULTS, type SimStats } from '@slm-fleet/simulator';
 
 /** The CLI's defaults (apps/cli/src/service-options.ts), on loopback and a free port. */
-export const SIM_DEFAULTS: EngineSimOptions = {
-  host: '127.0.0.1',
-  httpPort: 0,
-  model: 'sim-model',
-  ttft: 0,
-  tpot: 0,
-  maxBatch: 64,
-  batchSlowdown: 0,
-  outputTokens: 16,
-  errorRate: 0,
-  hangRate: 0,
-  slowStart: 0,
-  seed: 1,
-};
+export const SIM_DEFAULTS: EngineSimOptions = { host: '127.0.0.1', httpPort: 0, ...SIMULATOR_DEFAULTS };
 
 export interface Simulator {
   service: RunningService;

@@ -14,32 +14,13 @@ import {
   type CallResult,
 } from '@slm-fleet/queue';
 import type { RunningService } from '@slm-fleet/service';
+import { SIMULATOR_DEFAULTS, type SimStats, type SimulatorSettings } from '@slm-fleet/simulator';
 import type { SuiteEnv } from '@slm-fleet/testing';
 import { startWorker, type WorkerOptions } from '@slm-fleet/worker';
 
-export const SIM_MODEL = 'sim-model';
+export const SIM_MODEL = SIMULATOR_DEFAULTS.model;
 
-export interface SimOptions {
-  ttft: number;
-  tpot: number;
-  maxBatch: number;
-  batchSlowdown: number;
-  outputTokens: number;
-  errorRate: number;
-  hangRate: number;
-  slowStart: number;
-  seed: number;
-}
-
-export interface SimStats {
-  requests: number;
-  active: number;
-  waiting: number;
-  completed: number;
-  errors: number;
-  hung: number;
-  disconnected: number;
-}
+export type SimOptions = Omit<SimulatorSettings, 'model'>;
 
 export interface Sim {
   service: RunningService;
@@ -73,21 +54,7 @@ export class WorkerTestBed {
   }
 
   async startSim(options: Partial<SimOptions> = {}): Promise<Sim> {
-    const service = await startEngineSim({
-      host: '127.0.0.1',
-      httpPort: 0,
-      model: SIM_MODEL,
-      ttft: 0,
-      tpot: 0,
-      maxBatch: 64,
-      batchSlowdown: 0,
-      outputTokens: 16,
-      errorRate: 0,
-      hangRate: 0,
-      slowStart: 0,
-      seed: 1,
-      ...options,
-    });
+    const service = await startEngineSim({ host: '127.0.0.1', httpPort: 0, ...SIMULATOR_DEFAULTS, ...options });
     this.services.push(service);
     const base = `http://127.0.0.1:${service.port}`;
     return {

@@ -1,40 +1,20 @@
 import { Option } from 'commander';
+import type { EngineSimOptions } from '@slm-fleet/engine-sim';
+import type { OperatorOptions } from '@slm-fleet/operator';
+import type { RouterOptions } from '@slm-fleet/router';
 import type { RunningService } from '@slm-fleet/service';
+import type { WorkerOptions } from '@slm-fleet/worker';
+import { SIMULATOR_DEFAULTS } from '@slm-fleet/simulator';
 import { engineSimOptions, queueOptions, routerOptions, workerOptions } from './service-options.js';
 
-/** Every flag a subcommand may have, as commander names them (see service-options.ts). */
-export interface ServeOptions {
-  host: string;
-  httpPort: number;
-  redisUrl: string;
-  redisCluster?: boolean;
-  queuePrefix: string;
-  kubeconfig?: string;
-  /** The operator configuration file. */
-  config?: string;
-  // router
-  grpcPort: number;
-  namespace: string;
-  maxRequestBytes: number;
-  // worker
-  specialist: string;
-  queue?: string;
-  concurrency: number;
-  engineUrl: string;
-  model?: string;
-  replica?: string;
-  drainTimeout: number;
-  // engine-sim
-  ttft: number;
-  tpot: number;
-  maxBatch: number;
-  batchSlowdown: number;
-  outputTokens: number;
-  errorRate: number;
-  hangRate: number;
-  slowStart: number;
-  seed: number;
-}
+/**
+ * Every flag a subcommand may have, as commander names them (see service-options.ts): the
+ * union of what the services take. `model` is optional because only engine-sim defaults it.
+ */
+export type ServeOptions = Omit<OperatorOptions, 'httpPort' | 'host'> &
+  RouterOptions &
+  WorkerOptions &
+  Omit<EngineSimOptions, 'model'> & { model?: string };
 
 /** Which connection flags a subcommand takes beyond --host and --http-port. */
 export type Needs = 'redis' | 'kube';
@@ -86,6 +66,7 @@ export const serviceCommands: ServiceCommand[] = [
     defaultHttpPort: 8000,
     needs: [],
     options: engineSimOptions,
-    start: async (o) => (await import('@slm-fleet/engine-sim')).startEngineSim({ ...o, model: o.model ?? 'sim-model' }),
+    start: async (o) =>
+      (await import('@slm-fleet/engine-sim')).startEngineSim({ ...o, model: o.model ?? SIMULATOR_DEFAULTS.model }),
   },
 ];

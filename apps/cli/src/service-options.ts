@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { SIMULATOR_DEFAULTS as SIM } from '@slm-fleet/simulator';
 import { parseCount, parseDuration, parseFraction, parseQueueName, parseSpecialistRef } from './options.js';
 
 // The flags specific to each service. Every flag also reads an environment variable, because
@@ -59,27 +60,31 @@ export function workerOptions(): Option[] {
 
 export function engineSimOptions(): Option[] {
   return [
-    new Option('--model <name>', 'model name the simulator serves').default('sim-model'),
-    new Option('--ttft <duration>', 'time to first token').argParser(parseDuration('--ttft')).default(0, '0ms'),
-    new Option('--tpot <duration>', 'time per output token').argParser(parseDuration('--tpot')).default(0, '0ms'),
+    new Option('--model <name>', 'model name the simulator serves').default(SIM.model),
+    new Option('--ttft <duration>', 'time to first token')
+      .argParser(parseDuration('--ttft'))
+      .default(SIM.ttft, `${SIM.ttft}ms`),
+    new Option('--tpot <duration>', 'time per output token')
+      .argParser(parseDuration('--tpot'))
+      .default(SIM.tpot, `${SIM.tpot}ms`),
     new Option('--max-batch <n>', 'requests generated at once; more wait')
       .argParser(parseCount('--max-batch', 1, 100000))
-      .default(64),
+      .default(SIM.maxBatch),
     new Option('--batch-slowdown <fraction>', 'extra time per token for each other request in the batch')
       .argParser(parseFraction('--batch-slowdown'))
-      .default(0),
+      .default(SIM.batchSlowdown),
     new Option('--output-tokens <n>', 'tokens per answer when max_tokens is not given')
       .argParser(parseCount('--output-tokens', 1, 1_000_000))
-      .default(16),
+      .default(SIM.outputTokens),
     new Option('--error-rate <fraction>', 'share of requests answered with HTTP 500')
       .argParser(parseFraction('--error-rate'))
-      .default(0),
+      .default(SIM.errorRate),
     new Option('--hang-rate <fraction>', 'share of requests that never answer')
       .argParser(parseFraction('--hang-rate'))
-      .default(0),
+      .default(SIM.hangRate),
     new Option('--slow-start <duration>', 'time before the simulator reports ready (model loading)')
       .argParser(parseDuration('--slow-start'))
-      .default(0, '0ms'),
-    new Option('--seed <n>', 'seed of the fault draws').argParser(parseCount('--seed', 0, 2 ** 31)).default(1),
+      .default(SIM.slowStart, `${SIM.slowStart}ms`),
+    new Option('--seed <n>', 'seed of the fault draws').argParser(parseCount('--seed', 0, 2 ** 31)).default(SIM.seed),
   ];
 }

@@ -1,29 +1,15 @@
-/** How the simulator behaves; the CLI's `slm-fleet engine-sim` flags (apps/cli/src/service-options.ts). */
-export interface EngineSimOptions {
+import type { SimulatorSettings } from '@slm-fleet/simulator';
+
+/**
+ * How the simulator behaves (the CLI's `slm-fleet engine-sim` flags, apps/cli/src/service-options.ts):
+ * model, ttft and tpot (ms), maxBatch, batchSlowdown (0..1 of tpot per other request in the
+ * batch), outputTokens, errorRate and hangRate (0..1), slowStart (ms) and the faults' seed.
+ */
+export interface EngineSimOptions extends SimulatorSettings {
   /** Address to bind; loopback unless told otherwise. */
   host: string;
   /** 0 picks a free port. */
   httpPort: number;
-  /** The one model name served; requests for another get 404 like vLLM. */
-  model: string;
-  /** Time to first token in ms, counted from when the request enters the batch. */
-  ttft: number;
-  /** Time per output token in ms. */
-  tpot: number;
-  /** Requests generated at once; more wait first-in first-out. */
-  maxBatch: number;
-  /** 0..1: extra fraction of tpot per other request in the batch. */
-  batchSlowdown: number;
-  /** Tokens per plain-text answer when the request gives no max_tokens. */
-  outputTokens: number;
-  /** Share of requests answered with HTTP 500. */
-  errorRate: number;
-  /** Share of requests accepted and never answered. */
-  hangRate: number;
-  /** ms before /health and /v1/models report ready (503 before), like a model loading. */
-  slowStart: number;
-  /** Seed of the fault draws. */
-  seed: number;
 }
 
 /** Nest injection token of the options. */

@@ -19,3 +19,4 @@ export {
 } from './openai-responses.js';
 export { createRng, hashString, type Rng } from './prng.js';
 export { zeroCounters, type SimCounters, type SimStats } from './stats.js';
+export { SIMULATOR_DEFAULTS, type SimulatorSettings } from './defaults.js';
