@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Metadata, credentials, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
   AgentRouterClient,
   InvokeRequest,
@@ -192,4 +192,39 @@ export async function failureOf(call: Promise<unknown>): Promise<{ code: number;
     return { code: e.code, details: e.details, reason: String(e.metadata?.get('slm-error-reason')[0] ?? '') };
   }
   throw new Error('the call succeeded; a failure was expected');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls a task every `everyMs` from a second before `disrupt` until a second after it, waits
+ * for every call to settle (none may hang: each has a deadline), and counts the outcomes by
+ * gRPC status name.
+ */
+export async function outcomesDuring(
+  client: RouterClient,
+  task: string,
+  everyMs: number,
+  disrupt: () => Promise<void>,
+): Promise<Record<string, number>> {
+  const outcomes: Promise<string>[] = [];
+  const load = setInterval(() => {
+    const call = client.invoke({ task, prompt: `call ${outcomes.length}` }, { deadlineMs: 45_000 });
+    outcomes.push(
+      call.then(
+        () => 'OK',
+        (error: { code: number }) => status[error.code] ?? String(error.code),
+      ),
+    );
+  }, everyMs);
+  try {
+    await sleep(1000);
+    await disrupt();
+    await sleep(1000);
+  } finally {
+    clearInterval(load);
+  }
+  const counts: Record<string, number> = {};
+  for (const outcome of await Promise.all(outcomes)) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  return counts;
 }

@@ -1,9 +1,9 @@
 // Failures the data plane must survive: a worker killed mid-call, and Redis crashing under load.
-import { status } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
 import {
   RouterClient,
+  outcomesDuring,
   queuePrefixOf,
   simSpecialist,
   spawnFleet,
@@ -87,22 +87,7 @@ describe('data plane resilience', () => {
       processes.push(router);
       const client = new RouterClient(router.grpcPort);
       try {
-        const outcomes: Promise<string>[] = [];
-        const callOnce = (i: number) =>
-          outcomes.push(
-            client.invoke({ task: 'durable', prompt: `call ${i}` }, { deadlineMs: 45_000 }).then(
-              () => 'OK',
-              (error: { code: number }) => status[error.code] ?? String(error.code),
-            ),
-          );
-        let i = 0;
-        const load = setInterval(() => callOnce(i++), 10);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        await redis.crashAndRestart(1500);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        clearInterval(load);
-        const settled = await Promise.all(outcomes);
-        const counts = settled.reduce<Record<string, number>>((c, o) => ({ ...c, [o]: (c[o] ?? 0) + 1 }), {});
+        const counts = await outcomesDuring(client, 'durable', 10, () => redis.crashAndRestart(1500));
         expect(Object.keys(counts).filter((code) => code !== 'OK' && code !== 'UNAVAILABLE')).toEqual([]);
         expect(counts['OK']).toBeGreaterThan(0);
         // Calls made while Redis was down were refused at once, not queued in the router.
