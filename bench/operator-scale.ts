@@ -28,6 +28,7 @@ import {
   type Counts,
 } from './lib/request-key.js';
 import { sleep, waitFor } from './lib/run.js';
+import { cleanUpOnSignals } from './lib/clean-up.js';
 
 /** bench/dist/operator-scale.js -> the repository. */
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -459,28 +460,7 @@ async function settle(operator: OperatorProcess, timeoutMs: number): Promise<boo
 // ---------------------------------------------------------------------------------------------
 
 const log = (message: string): void => console.error(`[bench] ${message}`);
-const cleanups: (() => Promise<void>)[] = [];
-let cleaning: Promise<void> | undefined;
-let interrupted = false;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        log(`clean-up step failed: ${(error as Error).message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    log(`${signal}: stopping the operator and the private platform`);
-    void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  });
-}
+const cleanUp = cleanUpOnSignals('the operator and the private platform', log);
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
@@ -489,7 +469,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'slm-fleet-bench-'));
   const platform = new Platform(repoRoot, join(work, 'platform'));
   let succeeded = false;
-  cleanups.push(async () => {
+  cleanUp.add(async () => {
     if (!succeeded || options.keepPlatform) {
       log(
         `run directory kept: ${work} (platform logs in ${platform.runDir}/logs, operator log in ${work}/operator.log)`,
@@ -506,7 +486,7 @@ async function main(): Promise<void> {
   };
   log(`${n} Specialists on ${options.l4Nodes} L4 nodes; private platform in ${platform.runDir}`);
 
-  cleanups.push(async () => {
+  cleanUp.add(async () => {
     if (options.keepPlatform) {
       log(`platform left up: SLM_FLEET_RUN_DIR=${platform.runDir} scripts/platform env|down`);
       return;
@@ -526,7 +506,7 @@ async function main(): Promise<void> {
     'crd/agenttasks.slm.dev',
   ]);
   const http = new KubeHttp(await platform.kubectl(['config', 'view', '--raw', '--minify', '-o', 'json']));
-  cleanups.push(async () => http.close());
+  cleanUp.add(async () => http.close());
   const pids = await platform.pids();
   componentPorts = {
     'controller-manager': await platform.port('controller-manager'),
@@ -589,14 +569,14 @@ resyncSeconds: ${options.resyncSeconds}
   await writeFile(specialistsFile, specialistsYaml(n));
   const requestsFile = join(work, 'operator-requests.json');
   const logFile = createWriteStream(join(work, 'operator.log'));
-  cleanups.push(() => new Promise((resolve) => logFile.end(resolve)));
+  cleanUp.add(() => new Promise((resolve) => logFile.end(resolve)));
 
   // The garbage collector is still checking the baseline's deleted ReplicaSets for a while.
   const quietBeforeOperator = await waitForQuiet(http, 180_000);
   const opBefore = await apiserverSnapshot(http);
   const opCpuBefore = cpuOf(pids);
   const operator = await startOperator(platform, configPath, requestsFile, logFile);
-  cleanups.push(async () => void (await stopOperator(operator)));
+  cleanUp.add(async () => void (await stopOperator(operator)));
   log(`operator: pid ${operator.pid}, metrics on 127.0.0.1:${operator.port}`);
   await waitFor('operator to lead', 120_000, async () =>
     sumOf(await operator.metrics(), 'slm_fleet_operator_leader') === 1 ? true : undefined,
@@ -608,7 +588,7 @@ resyncSeconds: ${options.resyncSeconds}
     const mib = statusMiB(operator.pid, 'VmRSS');
     if (mib !== undefined) rss.push([since(rssStart), round(mib)]);
   }, 1000);
-  cleanups.push(async () => clearInterval(sampler));
+  cleanUp.add(async () => clearInterval(sampler));
 
   log(`operator run: ${n} Specialists in namespace ${OPERATOR_NS}`);
   const op = await applyAndWait('operator', platform, http, specialistsFile, OPERATOR_NS, n, timeoutMs, async () => {
@@ -824,12 +804,12 @@ operator-scale: ${r.specialists} Specialists (1 replica, 1 GPU each)
 
 main().then(
   async () => {
-    await cleanUp();
+    await cleanUp.run();
     process.exit(0);
   },
   async (error: unknown) => {
-    if (!interrupted) console.error(`[bench] FAILED: ${(error as Error).message ?? String(error)}`);
-    await cleanUp();
+    if (!cleanUp.interrupted()) console.error(`[bench] FAILED: ${(error as Error).message ?? String(error)}`);
+    await cleanUp.run();
     process.exit(1);
   },
 );

@@ -79,29 +79,44 @@ export function agentRouterServer(deps: AgentRouterDeps): AgentRouterServer {
     }
   };
 
-  const abortOn = (call: { on(event: 'cancelled', listener: () => void): unknown }): AbortSignal => {
+  /**
+   * A signal that fires if the caller cancels before the answer. grpc-js also emits
+   * 'cancelled' when a finished call's stream closes; aborting then would cost a DOMException
+   * per call for nothing, hence `settled`.
+   */
+  const cancellation = (call: { on(event: 'cancelled', listener: () => void): unknown }) => {
     const controller = new AbortController();
-    call.on('cancelled', () => controller.abort());
-    return controller.signal;
+    const state = { settled: false };
+    call.on('cancelled', () => {
+      if (!state.settled) controller.abort();
+    });
+    return { signal: controller.signal, settle: () => (state.settled = true) };
   };
   const traceparentOf = (call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>) =>
     call.metadata.get('traceparent')[0]?.toString();
 
   return {
     invoke(call: ServerUnaryCall<InvokeRequest, InvokeResponse>, callback: sendUnaryData<InvokeResponse>) {
-      run(call.request, call.getDeadline(), traceparentOf(call), abortOn(call)).then(
-        (response) => callback(null, response),
-        (error: unknown) => callback(serviceErrorOf(asCallFailure(error))),
+      const cancel = cancellation(call);
+      run(call.request, call.getDeadline(), traceparentOf(call), cancel.signal).then(
+        (response) => (cancel.settle(), callback(null, response)),
+        (error: unknown) => (cancel.settle(), callback(serviceErrorOf(asCallFailure(error)))),
       );
     },
 
     invokeStream(call: ServerWritableStream<InvokeRequest, InvokeChunk>) {
-      run(call.request, call.getDeadline(), traceparentOf(call), abortOn(call), (delta) => call.write({ delta })).then(
+      const cancel = cancellation(call);
+      const onDelta = (delta: string) => call.write({ delta });
+      run(call.request, call.getDeadline(), traceparentOf(call), cancel.signal, onDelta).then(
         (done) => {
+          cancel.settle();
           call.write({ delta: '', done });
           call.end();
         },
-        (error: unknown) => call.emit('error', serviceErrorOf(asCallFailure(error))),
+        (error: unknown) => {
+          cancel.settle();
+          call.emit('error', serviceErrorOf(asCallFailure(error)));
+        },
       );
     },
 
