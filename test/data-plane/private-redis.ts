@@ -48,6 +48,7 @@ export class PrivateRedis {
     );
     await eventually(async () => {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined); // connect() rejects with it; a listener keeps ioredis quiet
       try {
         await probe.connect();
         await probe.ping();
