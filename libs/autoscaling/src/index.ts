@@ -1,0 +1,8 @@
+export type {
+  GpuGrant,
+  GpuRequest,
+  PolicyState,
+  ScalingDecision,
+  ScalingPolicySpec,
+  SpecialistSignals,
+} from './types.js';
