@@ -1,3 +1,11 @@
+// The autoscaling policy: pure functions of signals, settings, state and time.
+// The operator runs decideReplicas per Specialist, shares scarce GPUs between the
+// scale-ups with shareGpus, and holds any Specialist whose pods cannot be placed with
+// capForPlacement; bench/ replays the same functions against traces.
+export { capForPlacement, type PlacementCap } from './cap-for-placement.js';
+export { decideReplicas } from './decide-replicas.js';
+export { initialPolicyState } from './policy-state.js';
+export { shareGpus } from './share-gpus.js';
 export type {
   GpuGrant,
   GpuRequest,
