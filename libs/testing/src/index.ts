@@ -3,3 +3,13 @@ export { platform, platformEnv, parseEnvExports, repoRoot, type PlatformEnv } fr
 export { coreApi, deleteKeysWithPrefix, loadKubeConfig, redisClient } from './clients.js';
 export { eventually } from './eventually.js';
 export { addGpuNodes, installCrds, type FakeGpuNode } from './crds.js';
+export {
+  startPodRunner,
+  type PodRunner,
+  type PodRunnerOptions,
+  type PodSimulatorSettings,
+  type RunningPod,
+  type StopReason,
+  type StoppedPod,
+} from './pod-runner.js';
+export { slmFleetBin, spawnCli, type CliProcess, type ProcessExit } from './cli-process.js';

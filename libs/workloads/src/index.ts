@@ -3,4 +3,4 @@ export { diagnosePods, type DegradedReason, type Diagnosis } from './pod-diagnos
 export { specialistStatus, type ObservedDeployment, type StatusInput } from './specialist-status.js';
 export { desiredObjects, type DesiredObjects, type WorkloadSettings } from './desired-objects.js';
 export { commonLabels, selectorLabels, selectorString, SPECIALIST_LABEL, MANAGED_BY } from './labels.js';
-export { workerContainer, WORKER_HTTP_PORT, type WorkerSettings } from './worker-sidecar.js';
+export { workerContainer, WORKER_CONTAINER_NAME, WORKER_HTTP_PORT, type WorkerSettings } from './worker-sidecar.js';

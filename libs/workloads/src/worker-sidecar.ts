@@ -3,6 +3,8 @@ import type { Specialist } from '@slm-fleet/api';
 import { specialistQueueName } from '@slm-fleet/queue';
 
 export const WORKER_HTTP_PORT = 8082;
+/** The worker sidecar's container name (test harnesses find the worker's settings by it). */
+export const WORKER_CONTAINER_NAME = 'worker';
 
 export interface WorkerSettings {
   /** The slm-fleet image; the sidecar runs its `worker` subcommand. */
@@ -19,7 +21,7 @@ export interface WorkerSettings {
 export function workerContainer(specialist: Specialist, engineUrl: string, settings: WorkerSettings): V1Container {
   const { name, namespace } = specialist.metadata;
   return {
-    name: 'worker',
+    name: WORKER_CONTAINER_NAME,
     image: settings.image,
     args: ['worker', '--host', '0.0.0.0', '--http-port', String(WORKER_HTTP_PORT)],
     env: [
