@@ -139,6 +139,18 @@ describe('router gRPC API', () => {
     expect(metrics).toMatch(/slm_fleet_worker_calls_total\{[^}]*\} \d+/);
   });
 
+  it('exports per-Specialist metrics an autoscaler (or KEDA) can use', async () => {
+    await client.invoke({ task: 'summarize', prompt: 'count me' });
+    const metrics = await (await fetch(`http://127.0.0.1:${router.port}/metrics`)).text();
+    const specialist = `specialist="${env().namespace}/extractor"`;
+    const value = (name: string) => Number(new RegExp(`^${name}\\{${specialist}\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(value('slm_fleet_router_specialist_calls_queued_total')).toBeGreaterThan(0);
+    expect(value('slm_fleet_router_specialist_service_seconds_count')).toBeGreaterThan(0);
+    expect(value('slm_fleet_router_specialist_queue_wait_seconds_count')).toBeGreaterThan(0);
+    expect(value('slm_fleet_router_specialist_queue_waiting')).toBe(0);
+    expect(metrics).toMatch(/^slm_fleet_router_calls_total\{task="summarize",code="OK"\} \d+$/m);
+  });
+
   describe('refuses bad calls with the right code and a message naming the field', () => {
     const bad: [string, Record<string, unknown>, number, RegExp][] = [
       ['missing task', { prompt: 'x' }, status.INVALID_ARGUMENT, /^task: is required/],

@@ -63,13 +63,13 @@ export class RouterCore {
     private readonly logger: LoggerService,
   ) {
     this.maxRequestBytes = settings.maxRequestBytes;
-    this.metrics = new RouterMetrics(registry);
     const redisOptions = { url: settings.redisUrl, cluster: settings.redisCluster ?? false };
     this.redis = connectRedis({ ...redisOptions, connectionName: 'slm-fleet-router', failFast: true });
     this.replyConnection = connectRedis({ ...redisOptions, connectionName: 'slm-fleet-router-replies' });
     logRedisErrors(this.redis, logger, 'router');
     logRedisErrors(this.replyConnection, logger, 'router-replies');
     this.queues = new QueueRegistry(this.redis, settings.queuePrefix);
+    this.metrics = new RouterMetrics(registry, this.queues);
     this.routing = new RoutingTableSource(settings.kubeConfig, settings.namespace, logger);
     const replyTo = replyListKey(settings.queuePrefix, this.routerId);
     this.dispatcher = new CallDispatcher({
@@ -82,6 +82,7 @@ export class RouterCore {
       replyTo,
       queuePrefix: settings.queuePrefix,
       logger,
+      observer: this.metrics,
     });
     this.replies = new ReplyListener(
       this.replyConnection,

@@ -1,12 +1,24 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { CallResult } from '@slm-fleet/queue';
+import type { DispatchObserver } from './dispatch/call-dispatcher.js';
+import type { QueueRegistry } from './dispatch/queue-registry.js';
 
-/** The router's Prometheus metrics: calls by task and outcome, their latency, calls in flight. */
-export class RouterMetrics {
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/**
+ * The router's Prometheus metrics: calls by task and outcome, their latency, calls in flight;
+ * and per Specialist what an autoscaler needs (calls queued, queue depth, queue wait, service
+ * time), which is what HPA or KEDA read when `scaling.mode` is external.
+ */
+export class RouterMetrics implements DispatchObserver {
   private readonly calls: Counter<'task' | 'code'>;
   private readonly duration: Histogram<'task'>;
   private readonly inFlight: Gauge;
+  private readonly queued: Counter<'specialist'>;
+  private readonly queueWait: Histogram<'specialist'>;
+  private readonly service: Histogram<'specialist'>;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, queues: Pick<QueueRegistry, 'readAll' | 'waitingByQueue'>) {
     this.calls = new Counter({
       name: 'slm_fleet_router_calls_total',
       help: 'Agent calls finished, by task and gRPC status code.',
@@ -17,14 +29,54 @@ export class RouterMetrics {
       name: 'slm_fleet_router_call_duration_seconds',
       help: 'Time from receiving a call to answering it, by task.',
       labelNames: ['task'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      buckets: SECONDS_BUCKETS,
       registers: [registry],
+    });
+    this.queued = new Counter({
+      name: 'slm_fleet_router_specialist_calls_queued_total',
+      help: "Calls this router put on a Specialist's queue (its arrival rate, summed over routers).",
+      labelNames: ['specialist'],
+      registers: [registry],
+    });
+    this.queueWait = new Histogram({
+      name: 'slm_fleet_router_specialist_queue_wait_seconds',
+      help: "Time answered calls waited in a Specialist's queue.",
+      labelNames: ['specialist'],
+      buckets: SECONDS_BUCKETS,
+      registers: [registry],
+    });
+    this.service = new Histogram({
+      name: 'slm_fleet_router_specialist_service_seconds',
+      help: "Time a Specialist's worker spent on an answered call, engine included.",
+      labelNames: ['specialist'],
+      buckets: SECONDS_BUCKETS,
+      registers: [registry],
+    });
+    new Gauge({
+      name: 'slm_fleet_router_specialist_queue_waiting',
+      help: "Calls waiting in a Specialist's queue, as this router last read it (take the max over routers).",
+      labelNames: ['specialist'],
+      registers: [registry],
+      async collect() {
+        await queues.readAll();
+        this.reset();
+        for (const { specialist, waiting } of queues.waitingByQueue().values()) this.set({ specialist }, waiting);
+      },
     });
     this.inFlight = new Gauge({
       name: 'slm_fleet_router_calls_in_flight',
       help: 'Calls received and not yet answered.',
       registers: [registry],
     });
+  }
+
+  onQueued(specialist: string): void {
+    this.queued.inc({ specialist });
+  }
+
+  onAnswered(specialist: string, result: CallResult): void {
+    this.queueWait.observe({ specialist }, result.timings.queueMs / 1000);
+    this.service.observe({ specialist }, result.timings.serviceMs / 1000);
   }
 
   /** Starts timing a call; the returned function records its outcome. */

@@ -45,6 +45,12 @@ export interface Answer {
   json?: unknown;
 }
 
+/** Told of every call queued and answered, per Specialist (the router's metrics). */
+export interface DispatchObserver {
+  onQueued(specialist: string): void;
+  onAnswered(specialist: string, result: CallResult): void;
+}
+
 export interface DispatcherDeps {
   redis: RedisClient;
   queues: QueueRegistry;
@@ -56,6 +62,7 @@ export interface DispatcherDeps {
   replyTo: string;
   queuePrefix: string;
   logger: LoggerService;
+  observer?: DispatchObserver;
   random?: () => number;
 }
 
@@ -108,7 +115,7 @@ export class CallDispatcher {
       throw new CallFailure('UNAVAILABLE', 'NO_SPECIALIST', `task ${call.task} has no specialist to run it`);
     }
     const priority = call.priority ?? task.priority;
-    const refusal = shedding(priority, this.deps.queues.waiting(route.queue, now), route);
+    const refusal = shedding(priority, this.deps.queues.waiting(route.queue, now, route.specialist), route);
     if (refusal) throw refusal;
     const deadline = options.deadline ?? now + task.timeoutMs;
     if (deadline <= now) {
@@ -141,7 +148,9 @@ export class CallDispatcher {
         ...(call.sessionKey ? { sessionKey: call.sessionKey } : {}),
       };
       await this.enqueue(pending, data, priority, call.idempotencyKey !== undefined);
+      this.deps.observer?.onQueued(route.specialist);
       const result = await pending.result;
+      this.deps.observer?.onAnswered(route.specialist, result);
       const schema = call.jsonSchema ?? task.jsonSchema;
       const json = schema ? checkOutput(result.output, schema, this.deps.validators, route.specialist) : undefined;
       return { callId: jobId, task, specialist: route.specialist, result, ...(schema ? { json } : {}) };

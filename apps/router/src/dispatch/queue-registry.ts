@@ -5,6 +5,7 @@ import type { RedisClient } from '@slm-fleet/queue';
 const DEPTH_TTL_MS = 100;
 
 interface Depth {
+  specialist?: string;
   waiting: number;
   readAt: number;
   reading: boolean;
@@ -37,23 +38,46 @@ export class QueueRegistry {
   }
 
   /** Calls waiting in a queue, as last read plus those added since. */
-  waiting(name: string, now: number): number {
-    const depth = this.depths.get(name) ?? { waiting: 0, readAt: 0, reading: false };
-    this.depths.set(name, depth);
-    if (now - depth.readAt > DEPTH_TTL_MS && !depth.reading) {
-      depth.reading = true;
-      this.queue(name)
-        .getJobCounts('wait', 'prioritized')
-        .then((counts) => {
-          depth.waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
-          depth.readAt = Date.now();
-        })
-        .catch(() => undefined)
-        .finally(() => {
-          depth.reading = false;
-        });
-    }
+  waiting(name: string, now: number, specialist?: string): number {
+    const depth = this.depthOf(name, specialist);
+    if (now - depth.readAt > DEPTH_TTL_MS && !depth.reading) void this.read(name, depth);
     return depth.waiting;
+  }
+
+  /** Reads every known queue's depth now (for a metrics scrape). */
+  async readAll(): Promise<void> {
+    await Promise.all([...this.depths].map(([name, depth]) => this.read(name, depth)));
+  }
+
+  private depthOf(name: string, specialist?: string): Depth {
+    let depth = this.depths.get(name);
+    if (!depth) {
+      depth = { waiting: 0, readAt: 0, reading: false, ...(specialist ? { specialist } : {}) };
+      this.depths.set(name, depth);
+    }
+    return depth;
+  }
+
+  private async read(name: string, depth: Depth): Promise<void> {
+    depth.reading = true;
+    try {
+      const counts = await this.queue(name).getJobCounts('wait', 'prioritized');
+      depth.waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
+      depth.readAt = Date.now();
+    } catch {
+      // Redis is away: keep the last estimate; the next call or scrape reads again.
+    } finally {
+      depth.reading = false;
+    }
+  }
+
+  /** The last depth read of every queue this router has used, with its Specialist. */
+  waitingByQueue(): Map<string, { specialist: string; waiting: number }> {
+    const out = new Map<string, { specialist: string; waiting: number }>();
+    for (const [name, depth] of this.depths) {
+      if (depth.specialist) out.set(name, { specialist: depth.specialist, waiting: depth.waiting });
+    }
+    return out;
   }
 
   noteAdded(name: string): void {
