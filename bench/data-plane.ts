@@ -22,7 +22,7 @@ import { TAIL_CONFIG, measureTail, type TailResult } from './lib/data-plane/tail
 import { THROUGHPUT_CONFIG, measureThroughput, type ThroughputResult } from './lib/data-plane/throughput.js';
 import { Platform } from './lib/platform.js';
 import { round } from './lib/proc.js';
-import { cleanUpOnSignals } from './lib/clean-up.js';
+import { cleanUpOnSignals, runThenCleanUp } from './lib/clean-up.js';
 
 /** bench/dist/data-plane.js -> the repository. */
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -212,14 +212,4 @@ async function main(): Promise<void> {
   succeeded = true;
 }
 
-main().then(
-  async () => {
-    await cleanUp.run();
-    process.exit(0);
-  },
-  async (error: unknown) => {
-    if (!cleanUp.interrupted()) console.error(`[bench] FAILED: ${(error as Error).message ?? String(error)}`);
-    await cleanUp.run();
-    process.exit(1);
-  },
-);
+runThenCleanUp(main, cleanUp);

@@ -28,7 +28,7 @@ import {
   type Counts,
 } from './lib/request-key.js';
 import { sleep, waitFor } from './lib/run.js';
-import { cleanUpOnSignals } from './lib/clean-up.js';
+import { cleanUpOnSignals, runThenCleanUp } from './lib/clean-up.js';
 
 /** bench/dist/operator-scale.js -> the repository. */
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -802,14 +802,4 @@ operator-scale: ${r.specialists} Specialists (1 replica, 1 GPU each)
   }
 }
 
-main().then(
-  async () => {
-    await cleanUp.run();
-    process.exit(0);
-  },
-  async (error: unknown) => {
-    if (!cleanUp.interrupted()) console.error(`[bench] FAILED: ${(error as Error).message ?? String(error)}`);
-    await cleanUp.run();
-    process.exit(1);
-  },
-);
+runThenCleanUp(main, cleanUp);

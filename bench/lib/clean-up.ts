@@ -35,3 +35,18 @@ export function cleanUpOnSignals(what: string, log: (message: string) => void): 
   }
   return { add: (step) => steps.push(step), run, interrupted: () => interrupted };
 }
+
+/** Runs a benchmark's main, cleans up either way, and exits 0 or 1 (reporting the failure). */
+export function runThenCleanUp(main: () => Promise<void>, cleanUp: CleanUp): void {
+  main().then(
+    async () => {
+      await cleanUp.run();
+      process.exit(0);
+    },
+    async (error: unknown) => {
+      if (!cleanUp.interrupted()) console.error(`[bench] FAILED: ${(error as Error).message ?? String(error)}`);
+      await cleanUp.run();
+      process.exit(1);
+    },
+  );
+}

@@ -9,7 +9,8 @@ import {
   outcomesDuring,
   queuePrefixOf,
   simSpecialist,
-  spawnFleet,
+  startRouter,
+  startWorker,
   startSimulator,
   stopFleet,
   type FleetProcess,
@@ -67,31 +68,10 @@ describe('on a Redis Cluster', () => {
     for (const name of names) await env().apply(simSpecialist(name, [`task-${name}`]));
     const engine = await startSimulator({ tpot: '1ms', outputTokens: 8 });
     processes.push(engine);
-    const redisFlags = ['--redis-url', seed, '--redis-cluster', '--queue-prefix', queuePrefixOf(env())];
-    for (const name of names) {
-      processes.push(
-        await spawnFleet('worker', [
-          'worker',
-          '--specialist',
-          `${env().namespace}/${name}`,
-          '--engine-url',
-          `http://127.0.0.1:${engine.port}/v1`,
-          '--model',
-          'sim-model',
-          ...redisFlags,
-        ]),
-      );
-    }
-    const router = await spawnFleet('router', [
-      'router',
-      '--grpc-port',
-      '0',
-      '--namespace',
-      env().namespace,
-      '--kubeconfig',
-      env().kubeconfigPath,
-      ...redisFlags,
-    ]);
+    // After the suite's own --redis-url: the last one counts.
+    const redisFlags = ['--redis-url', seed, '--redis-cluster'];
+    for (const name of names) processes.push(await startWorker(env(), name, engine, redisFlags));
+    const router = await startRouter(env(), redisFlags);
     processes.push(router);
   });
 

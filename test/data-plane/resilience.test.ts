@@ -4,9 +4,7 @@ import { eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
 import {
   RouterClient,
   outcomesDuring,
-  queuePrefixOf,
   simSpecialist,
-  spawnFleet,
   startRouter,
   startSimulator,
   startWorker,
@@ -72,18 +70,7 @@ describe('data plane resilience', () => {
       processes.push(engine);
       processes.push(await startWorker(env(), 'survivor', engine, [...withRedis, '--replica', 'w1']));
       processes.push(await startWorker(env(), 'survivor', engine, [...withRedis, '--replica', 'w2']));
-      const router = await spawnFleet('router', [
-        'router',
-        '--grpc-port',
-        '0',
-        '--namespace',
-        env().namespace,
-        '--kubeconfig',
-        env().kubeconfigPath,
-        '--queue-prefix',
-        queuePrefixOf(env()),
-        ...withRedis,
-      ]);
+      const router = await startRouter(env(), withRedis);
       processes.push(router);
       const client = new RouterClient(router.grpcPort);
       try {

@@ -1,21 +1,10 @@
 import { loadKubeConfig } from '@slm-fleet/k8s';
 import { startService, type RunningService } from '@slm-fleet/service';
 import { ROUTER_CORE, ROUTER_DRAIN_TIMEOUT_MS, type RouterCore } from './router-core.js';
+import type { RouterOptions } from './router-options.js';
 import { RouterModule } from './router.module.js';
 
-export interface RouterOptions {
-  host: string;
-  httpPort: number;
-  grpcPort: number;
-  /** Redis holding the queues (secret by reference in a cluster: never logged). */
-  redisUrl: string;
-  redisCluster?: boolean;
-  queuePrefix: string;
-  /** The namespace whose AgentTasks and Specialists this router serves. */
-  namespace: string;
-  maxRequestBytes: number;
-  kubeconfig?: string;
-}
+export type { RouterOptions } from './router-options.js';
 
 export interface RunningRouter extends RunningService {
   /** The bound gRPC port (useful when asked for port 0). */

@@ -12,19 +12,14 @@ import { CallDispatcher } from './dispatch/call-dispatcher.js';
 import { QueueRegistry } from './dispatch/queue-registry.js';
 import { ReplyListener } from './dispatch/reply-listener.js';
 import { agentRouterServer, measuredAgentRouterService } from './grpc/agent-router.service.js';
+import type { RouterOptions } from './router-options.js';
 import { RouterMetrics } from './router-metrics.js';
 import { RoutingTableSource } from './routing/routing-table.source.js';
 
 export const ROUTER_CORE = Symbol('ROUTER_CORE');
 
-export interface RouterSettings {
-  host: string;
-  grpcPort: number;
-  redisUrl: string;
-  redisCluster?: boolean;
-  queuePrefix: string;
-  namespace: string;
-  maxRequestBytes: number;
+/** The options with the kubeconfig loaded; the HTTP port is startService's. */
+export interface RouterSettings extends Omit<RouterOptions, 'httpPort' | 'kubeconfig'> {
   kubeConfig: KubeConfig;
 }
 
