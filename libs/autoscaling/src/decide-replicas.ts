@@ -4,15 +4,17 @@
 // 1. Queue signals missing (waiting or active unknown): hold the current count, clamped to
 //    [min, max]. Unknown load counts as busy for the idle clock, so missing data never
 //    leads to zero, not even right after the data comes back.
-// 2. Otherwise size from the load (sizing.ts): backlog, arrival rate, latency target; the
-//    largest wins, clamped to [min, max].
+// 2. Otherwise size from the load (sizing.ts): the arrival stream from a smoothed load (kept in
+//    the state) with a 10% tolerance; the queue by the queue target, or, with a latency target
+//    and measured arrivals, by how fast the waiting calls must drain; a missed target asks a
+//    slot per call. The largest wins, clamped to [min, max].
 // 3. Nothing waited, ran or arrived for scaleToZeroAfterSeconds and min is 0: zero, at once
 //    (the idle period is itself the delay). Idle for less: keep at least one replica.
 // 4. Up (or level) takes effect at once: 0 -> 8 in one decision, a call at zero gets >= 1.
 // 5. Down only to the highest recommendation of the last scaleDownDelaySeconds, so a
 //    load that flaps between high and low holds the high count instead of flapping.
 import { windowOf } from './policy-state.js';
-import { known, settingsOf, show, sizeForLoad, type Settings } from './sizing.js';
+import { known, settingsOf, show, sizeForLoad, smoothLoad, type Settings } from './sizing.js';
 import type { PolicyState, ScalingDecision, ScalingPolicySpec, SpecialistSignals } from './types.js';
 
 export function decideReplicas(
@@ -30,12 +32,18 @@ export function decideReplicas(
     const replicas = clamp(current, settings);
     const bound =
       replicas === current ? '' : replicas === settings.min ? ` (min ${settings.min})` : ` (max ${settings.max})`;
-    return decision(replicas, `holding ${replicas}${bound}: queue signals missing`, window, now, replicas, now);
+    return decision(replicas, `holding ${replicas}${bound}: queue signals missing`, window, now, replicas, {
+      lastBusyAt: now,
+      load: state.load,
+    });
   }
 
   const busy = waiting + active > 0 || (known(signals.arrivalRate) && signals.arrivalRate > 0);
   const lastBusyAt = busy ? now : (state.lastBusyAt ?? now);
-  const sizing = sizeForLoad(settings, signals, waiting, active);
+  // A sample without arrivals or service time keeps the last average for the next one.
+  const load = smoothLoad(state.load, signals, now);
+  const memory = { lastBusyAt, load: load ?? state.load };
+  const sizing = sizeForLoad(settings, signals, waiting, active, load);
   let recommended = clamp(sizing.replicas, settings);
   let reason = sizing.reason + boundNote(sizing.replicas, recommended, settings);
 
@@ -43,7 +51,7 @@ export function decideReplicas(
     const idleMs = now - lastBusyAt;
     if (idleMs >= settings.zeroAfterMs) {
       const words = current > 0 ? `scale to zero after ${show(idleMs / 1000)} s idle` : 'idle: staying at zero';
-      return decision(0, words, window, now, 0, lastBusyAt);
+      return decision(0, words, window, now, 0, memory);
     }
     if (current > 0) {
       recommended = 1;
@@ -51,21 +59,21 @@ export function decideReplicas(
     }
   }
 
-  if (recommended >= current) return decision(recommended, reason, window, now, recommended, lastBusyAt);
+  if (recommended >= current) return decision(recommended, reason, window, now, recommended, memory);
 
   // Down: no lower than anything recommended within the window (this decision included).
   const highest = Math.max(recommended, ...window.map((entry) => entry.replicas));
   const held = Math.min(current, highest);
   if (held > settings.max) {
-    return decision(settings.max, `lowering to max ${settings.max}`, window, now, recommended, lastBusyAt);
+    return decision(settings.max, `lowering to max ${settings.max}`, window, now, recommended, memory);
   }
-  if (held === recommended) return decision(recommended, reason, window, now, recommended, lastBusyAt);
+  if (held === recommended) return decision(recommended, reason, window, now, recommended, memory);
   const delay = show(settings.delayMs / 1000);
   const words =
     held === current
       ? `scale-down delayed: highest in last ${delay} s is ${highest}`
       : `scaling down to ${held}, the highest in last ${delay} s`;
-  return decision(held, words, window, now, recommended, lastBusyAt);
+  return decision(held, words, window, now, recommended, memory);
 }
 
 function clamp(replicas: number, settings: Settings): number {
@@ -84,7 +92,8 @@ function decision(
   window: PolicyState['recommendations'],
   now: number,
   recommended: number,
-  lastBusyAt: number,
+  memory: Omit<PolicyState, 'recommendations'>,
 ): ScalingDecision {
-  return { replicas, reason, state: { recommendations: [...window, { at: now, replicas: recommended }], lastBusyAt } };
+  const recommendations = [...window, { at: now, replicas: recommended }];
+  return { replicas, reason, state: { recommendations, ...memory } };
 }

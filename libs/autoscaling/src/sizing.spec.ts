@@ -38,8 +38,9 @@ describe('sizing from the load', () => {
   });
 
   it('explains the arrival sizing in words', () => {
+    // Changed with the smoothed load: the reason shows the calls in service it sized from.
     expect(decide({}, { arrivalRate: 12, serviceTimeSeconds: 0.5 }).reason).toBe(
-      'arrivals 12/s x 0.5 s / (4 x 0.8) -> 2',
+      'load 6 calls in service (arrivals x 0.5 s, smoothed) / (4 x 0.8) -> 2',
     );
   });
 });

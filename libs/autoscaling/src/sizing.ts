@@ -55,34 +55,94 @@ export function settingsOf(spec: ScalingPolicySpec): Settings {
   };
 }
 
+/** Time constant of the smoothed load: long against Poisson noise, short against a day's curve. */
+export const LOAD_SMOOTHING_SECONDS = 60;
+
+/**
+ * A replica is added for the arrival stream only when it would run more than this share over
+ * the target utilisation (the HPA's tolerance, applied to rounding): the rate and the service
+ * time are estimates, and a load that sits on an exact multiple would otherwise keep one
+ * replica more than it needs for as long as noise pushes it over now and then.
+ */
+export const RATE_TOLERANCE = 0.1;
+
+/**
+ * The offered load (calls in service = arrival rate x service time), smoothed exponentially
+ * over LOAD_SMOOTHING_SECONDS. Both inputs are noisy per sample (Poisson arrivals, a mean of
+ * few service times); their smoothed product is the steady-state anchor. Undefined when this
+ * sample lacks either; a first sample, or one after a long gap, starts the average afresh.
+ */
+export function smoothLoad(
+  previous: { at: number; calls: number } | undefined,
+  signals: SpecialistSignals,
+  now: number,
+): { at: number; calls: number } | undefined {
+  const { arrivalRate: rate, serviceTimeSeconds: service } = signals;
+  if (!known(rate) || !known(service)) return undefined;
+  const calls = rate * service;
+  if (previous === undefined) return { at: now, calls };
+  const elapsed = (now - previous.at) / 1000;
+  if (!(elapsed >= 0) || elapsed > 10 * LOAD_SMOOTHING_SECONDS) return { at: now, calls };
+  const weight = 1 - Math.exp(-elapsed / LOAD_SMOOTHING_SECONDS);
+  return { at: now, calls: previous.calls + weight * (calls - previous.calls) };
+}
+
 /**
  * The largest of what the backlog, the arrival rate and the latency target each need.
- * Call only with `waiting` and `active` known.
+ * Call only with `waiting` and `active` known; `load` is this sample's smoothed load.
  */
-export function sizeForLoad(settings: Settings, signals: SpecialistSignals, waiting: number, active: number): Sizing {
+export function sizeForLoad(
+  settings: Settings,
+  signals: SpecialistSignals,
+  waiting: number,
+  active: number,
+  load: { calls: number } | undefined,
+): Sizing {
   const backlog = waiting + active;
   const { perReplica, concurrency, utilisation, targetSeconds } = settings;
   const rate = signals.arrivalRate;
   const service = signals.serviceTimeSeconds;
+  const sizings: Sizing[] = [];
 
-  const byBacklog = ceil(backlog / perReplica);
-  const sizings: Sizing[] = [
-    {
+  // Little's law on the smoothed load: calls in service spread over replicas at the target
+  // utilisation, so queues stay short between samples; within the tolerance no replica is
+  // added. Skipped without both inputs.
+  if (load !== undefined && known(service) && load.calls > 0) {
+    const exact = load.calls / (concurrency * utilisation);
+    const replicas = ceil(exact / (1 + RATE_TOLERANCE));
+    const tolerated = replicas < ceil(exact) ? `, within ${show(RATE_TOLERANCE * 100)}% of ${replicas}` : '';
+    sizings.push({
+      replicas,
+      reason: `load ${show(load.calls)} calls in service (arrivals x ${show(service)} s, smoothed) / (${show(concurrency)} x ${show(utilisation)}) -> ${replicas}${tolerated}`,
+    });
+  }
+
+  // With a latency target and measured arrivals and service time, the queue is sized by how
+  // fast it must drain, not by calls per replica: running calls are the arrival stream's (the
+  // load rule above carries them), and waiting calls need extra slots only to start within
+  // the target. The raw in-flight count, noisy with Poisson arrivals, no longer sets a floor.
+  const draining = targetSeconds !== undefined && known(rate) && known(service) && service > 0;
+  if (draining) {
+    if (waiting > 0) {
+      // Arrivals at full concurrency (a queue exists: the unsmoothed rate, which rises first in
+      // a burst), plus slots to start the waiting calls within the target, at most one each.
+      const arriving = Math.max(rate, (load?.calls ?? 0) / service);
+      const replicas = ceil(
+        (arriving * service + Math.min((waiting * service) / targetSeconds, waiting)) / concurrency,
+      );
+      sizings.push({
+        replicas,
+        reason: `${show(waiting)} waiting to start within ${show(targetSeconds)} s beside arrivals ${show(arriving)}/s x ${show(service)} s, ${show(concurrency)} per replica -> ${replicas}`,
+      });
+    }
+  } else {
+    const byBacklog = ceil(backlog / perReplica);
+    sizings.push({
       replicas: byBacklog,
       reason:
         backlog > 0
           ? `backlog ${show(backlog)} calls / ${show(perReplica)} per replica -> ${byBacklog}`
           : 'no calls waiting or running -> 0',
-    },
-  ];
-
-  // Little's law: calls in service = rate x service time, spread over replicas at the
-  // target utilisation so queues stay short between samples. Skipped without both inputs.
-  if (known(rate) && known(service) && rate * service > 0) {
-    const replicas = ceil((rate * service) / (concurrency * utilisation));
-    sizings.push({
-      replicas,
-      reason: `arrivals ${show(rate)}/s x ${show(service)} s / (${show(concurrency)} x ${show(utilisation)}) -> ${replicas}`,
     });
   }
 
@@ -96,7 +156,7 @@ export function sizeForLoad(settings: Settings, signals: SpecialistSignals, wait
         replicas: slotPerCall,
         reason: `${late} over ${show(targetSeconds)} s target: a slot per call, ${show(backlog)} / ${show(concurrency)} -> ${slotPerCall}`,
       });
-    } else if (known(service) && service > 0) {
+    } else if (!draining && known(service) && service > 0) {
       // The last call in line finishes after about backlog x service / (replicas x
       // concurrency) seconds: size so that is within the target.
       const replicas = Math.min(slotPerCall, ceil((backlog * service) / (concurrency * targetSeconds)));
@@ -107,7 +167,8 @@ export function sizeForLoad(settings: Settings, signals: SpecialistSignals, wait
     }
   }
 
-  // The first of the largest: on a tie the backlog's reason, the plainest one, is kept.
+  if (sizings.length === 0) return { replicas: 0, reason: 'no calls waiting or running -> 0' };
+  // The first of the largest: on a tie the earlier reason is kept.
   return sizings.reduce((best, sizing) => (sizing.replicas > best.replicas ? sizing : best));
 }
 

@@ -50,6 +50,11 @@ export interface PolicyState {
   recommendations: { at: number; replicas: number }[];
   /** When the Specialist last had a call waiting or running, epoch ms. */
   lastBusyAt?: number | undefined;
+  /**
+   * The smoothed offered load: calls in service (arrival rate x service time), an exponential
+   * moving average, and when it was last updated (epoch ms). Absent until both were measured.
+   */
+  load?: { at: number; calls: number } | undefined;
 }
 
 export interface ScalingDecision {
