@@ -14,3 +14,21 @@ export type {
   ScalingPolicySpec,
   SpecialistSignals,
 } from './types.js';
+// Signals: the routers' Prometheus metrics and the queue's counts, turned into policy inputs.
+export { counterDeltas, rates, ratesOf, type SpecialistRates } from './signals/rates.js';
+export {
+  OLDEST_SAMPLE,
+  oldestTimestamp,
+  queueSignalsFrom,
+  type QueueJobCounts,
+  type QueueSignals,
+} from './signals/queue-signals.js';
+export {
+  ROUTER_COUNTER_FIELDS,
+  emptyRouterMetrics,
+  parseRouterMetrics,
+  sumRouterScrapes,
+  type RouterCounterField,
+  type RouterScrape,
+  type RouterSpecialistMetrics,
+} from './signals/router-metrics.js';
