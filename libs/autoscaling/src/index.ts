@@ -5,6 +5,12 @@
 export { capForPlacement, type PlacementCap } from './cap-for-placement.js';
 export { decideReplicas } from './decide-replicas.js';
 export { initialPolicyState } from './policy-state.js';
+export {
+  parsePolicyState,
+  planScaling,
+  type SpecialistScalingInput,
+  type SpecialistScalingPlan,
+} from './plan-scaling.js';
 export { shareGpus } from './share-gpus.js';
 export type {
   GpuGrant,
