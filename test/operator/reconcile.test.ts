@@ -96,6 +96,18 @@ describe('operator reconciles Specialists', () => {
     });
   });
 
+  it('serves the scale subresource of a Specialist that never set replicas (what HPA and KEDA read)', async () => {
+    await env().apply(specialist('unscaled'));
+    const scale = JSON.parse(
+      await env().kubectl(
+        'get',
+        '--raw',
+        `/apis/slm.dev/v1alpha1/namespaces/${env().namespace}/specialists/unscaled/scale`,
+      ),
+    ) as { kind: string; spec: { replicas: number } };
+    expect(scale).toMatchObject({ kind: 'Scale', spec: { replicas: 1 } });
+  });
+
   it('follows kubectl scale through the scale subresource', async () => {
     await env().kubectl('scale', 'specialist/extractor', '--replicas=3');
     await eventually(async () => expect((await getJson<Deployment>('deployment', 'extractor')).spec.replicas).toBe(3));

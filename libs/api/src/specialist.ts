@@ -244,6 +244,9 @@ export const SpecialistSpec = Type.Object(
     replicas: Type.Optional(
       Type.Integer({
         minimum: 0,
+        // Always present, like a Deployment's: GET .../scale fails when the field is missing,
+        // which breaks kubectl scale, HPA and KEDA on a Specialist that never set it.
+        default: 1,
         description:
           'Desired replicas (the scale subresource: kubectl scale, HPA, KEDA). In managed mode the autoscaler writes it, clamped to the scaling bounds.',
       }),
