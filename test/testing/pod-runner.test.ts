@@ -9,7 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Specialist } from '@slm-fleet/api';
 import {
   CALL_JOB_NAME,
-  IDEMPOTENCY_WINDOW_SECONDS,
+  CALL_PROTOCOL_VERSION,
+  callJobOptions,
   replyListKey,
   specialistQueueName,
   type CallJobData,
@@ -106,7 +107,7 @@ describe('pod runner', () => {
     const callId = randomUUID();
     const now = Date.now();
     const data: CallJobData = {
-      v: 1,
+      v: CALL_PROTOCOL_VERSION,
       callId,
       task: `${env().namespace}/summarize`,
       specialist: `${env().namespace}/${NAME}`,
@@ -118,11 +119,7 @@ describe('pod runner', () => {
       replyTo,
       retries: 0,
     };
-    await callQueue().add(CALL_JOB_NAME, data, {
-      jobId: callId,
-      removeOnComplete: { age: IDEMPOTENCY_WINDOW_SECONDS },
-      removeOnFail: { age: IDEMPOTENCY_WINDOW_SECONDS },
-    });
+    await callQueue().add(CALL_JOB_NAME, data, callJobOptions(callId));
     return callId;
   };
 

@@ -6,7 +6,8 @@ import type { Redis } from 'ioredis';
 import { startEngineSim } from '@slm-fleet/engine-sim';
 import {
   CALL_JOB_NAME,
-  IDEMPOTENCY_WINDOW_SECONDS,
+  CALL_PROTOCOL_VERSION,
+  callJobOptions,
   replyListKey,
   specialistQueueName,
   type CallJobData,
@@ -94,7 +95,7 @@ export class WorkerTestBed {
     const callId = randomUUID();
     const now = Date.now();
     const call: CallJobData = {
-      v: 1,
+      v: CALL_PROTOCOL_VERSION,
       callId,
       task: `${this.env.namespace}/task`,
       specialist: this.specialist,
@@ -107,12 +108,7 @@ export class WorkerTestBed {
       retries: 0,
       ...data,
     };
-    await this.queue.add(CALL_JOB_NAME, call, {
-      jobId: callId,
-      removeOnComplete: { age: IDEMPOTENCY_WINDOW_SECONDS },
-      removeOnFail: { age: IDEMPOTENCY_WINDOW_SECONDS },
-      ...jobOptions,
-    });
+    await this.queue.add(CALL_JOB_NAME, call, { ...callJobOptions(callId), ...jobOptions });
     return call;
   }
 

@@ -1,3 +1,5 @@
+import type { JobsOptions } from 'bullmq';
+
 // The contract between router and worker: what a queued call carries, and what the worker
 // sends back. Versioned (`v`), because routers and workers are upgraded one pod at a time.
 
@@ -127,6 +129,20 @@ export const REPLY_LIST_TTL_SECONDS = 300;
 
 /** How long a finished call's job (and so its answer) is kept for idempotent retries. */
 export const IDEMPOTENCY_WINDOW_SECONDS = 600;
+
+/**
+ * The BullMQ options of a call's job: the job id is the call id (or the idempotency key's),
+ * and a finished job keeps its answer for the idempotency window. Tests that queue calls as
+ * the router does use the same.
+ */
+export function callJobOptions(jobId: string, taskPriority?: number): JobsOptions {
+  return {
+    jobId,
+    ...(taskPriority === undefined ? {} : { priority: bullPriority(taskPriority) }),
+    removeOnComplete: { age: IDEMPOTENCY_WINDOW_SECONDS },
+    removeOnFail: { age: IDEMPOTENCY_WINDOW_SECONDS },
+  };
+}
 
 /** BullMQ priority from a task priority (-1000..1000, higher first): 1 is BullMQ's highest. */
 export function bullPriority(taskPriority: number): number {

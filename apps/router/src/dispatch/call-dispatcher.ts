@@ -5,8 +5,7 @@ import { CallFailure, checkOutput, type SchemaValidators, type ValidCall } from 
 import {
   CALL_JOB_NAME,
   CALL_PROTOCOL_VERSION,
-  IDEMPOTENCY_WINDOW_SECONDS,
-  bullPriority,
+  callJobOptions,
   cancelChannel,
   decodeCallError,
   type CallJobData,
@@ -163,13 +162,7 @@ export class CallDispatcher {
 
   private async enqueue(pending: PendingCall, data: CallJobData, priority: number, idempotent: boolean): Promise<void> {
     const queue = this.deps.queues.queue(pending.queueName);
-    const add = (): Promise<Job> =>
-      queue.add(CALL_JOB_NAME, data, {
-        jobId: pending.jobId,
-        priority: bullPriority(priority),
-        removeOnComplete: { age: IDEMPOTENCY_WINDOW_SECONDS },
-        removeOnFail: { age: IDEMPOTENCY_WINDOW_SECONDS },
-      });
+    const add = (): Promise<Job> => queue.add(CALL_JOB_NAME, data, callJobOptions(pending.jobId, priority));
     try {
       await add();
       this.deps.queues.noteAdded(pending.queueName);

@@ -1,17 +1,15 @@
 // Rates from two scrapes: deltas over the interval, router restarts, Specialists coming and going.
 import { describe, expect, it } from 'vitest';
 import { counterDeltas, rates, ratesOf, type SpecialistRates } from './rates.js';
-import { sumRouterScrapes, type RouterScrape, type RouterSpecialistMetrics } from './router-metrics.js';
+import {
+  emptyRouterMetrics,
+  sumRouterScrapes,
+  type RouterScrape,
+  type RouterSpecialistMetrics,
+} from './router-metrics.js';
 
 function m(overrides: Partial<RouterSpecialistMetrics>): RouterSpecialistMetrics {
-  return {
-    callsQueued: 0,
-    serviceSecondsSum: 0,
-    serviceCount: 0,
-    queueWaitSecondsSum: 0,
-    queueWaitCount: 0,
-    ...overrides,
-  };
+  return { ...emptyRouterMetrics(), ...overrides };
 }
 
 function r(overrides: Partial<SpecialistRates>): SpecialistRates {

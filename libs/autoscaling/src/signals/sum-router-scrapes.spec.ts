@@ -1,16 +1,14 @@
 // Adding up several routers' scrapes: counters summed, the queue depth the largest seen.
 import { describe, expect, it } from 'vitest';
-import { sumRouterScrapes, type RouterScrape, type RouterSpecialistMetrics } from './router-metrics.js';
+import {
+  emptyRouterMetrics,
+  sumRouterScrapes,
+  type RouterScrape,
+  type RouterSpecialistMetrics,
+} from './router-metrics.js';
 
 function m(overrides: Partial<RouterSpecialistMetrics>): RouterSpecialistMetrics {
-  return {
-    callsQueued: 0,
-    serviceSecondsSum: 0,
-    serviceCount: 0,
-    queueWaitSecondsSum: 0,
-    queueWaitCount: 0,
-    ...overrides,
-  };
+  return { ...emptyRouterMetrics(), ...overrides };
 }
 
 const A = m({
