@@ -11,8 +11,11 @@ const run = promisify(execFile);
 
 // A stand-in `ollama` that logs each call with the server address it was given. The pull-phase
 // server blocks like the real one until killed; FAIL_ON makes one subcommand fail, and a failed
-// server also fails `list`, as a client finds no server to talk to.
+// server also fails `list`, as a client finds no server to talk to. Like a real client, `list`
+// also fails (unlogged) until that server is up, i.e. has logged: otherwise the script could
+// finish and kill the background server before it ever ran.
 const fakeOllama = `#!/bin/sh
+if [ "$1" = list ] && [ "\${FAIL_ON:-}" != serve ] && ! grep -qx "$OLLAMA_HOST serve" "$LOG" 2>/dev/null; then exit 1; fi
 echo "$OLLAMA_HOST $*" >> "$LOG"
 if [ "$1" = "\${FAIL_ON:-}" ]; then exit 1; fi
 if [ "$1" = list ] && [ "\${FAIL_ON:-}" = serve ]; then exit 1; fi
