@@ -29,13 +29,12 @@ export async function writeOperatorConfig(env: SuiteEnv, config: Record<string, 
   return path;
 }
 
+/** Starts `slm-fleet operator`; its autoscaler reads the suite's Redis under the suite's prefix. */
 export async function startOperator(env: SuiteEnv, configPath: string): Promise<OperatorProcess> {
   const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
-  const child = spawn(
-    process.execPath,
-    [bin, 'operator', '--http-port', '0', '--kubeconfig', env.kubeconfigPath, '--config', configPath],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = ['operator', '--http-port', '0', '--kubeconfig', env.kubeconfigPath, '--config', configPath];
+  const redis = ['--redis-url', env.redisUrl, '--queue-prefix', env.redisPrefix.replace(/:$/, '')];
+  const child = spawn(process.execPath, [bin, ...args, ...redis], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));

@@ -56,7 +56,8 @@ describe('operator reconciles Specialists', () => {
     await env().kubectl('get', 'poddisruptionbudget', 'extractor');
     const columns = await env().kubectl('get', 'specialists');
     expect(columns).toMatch(/NAME\s+READY\s+DESIRED\s+GPUS\s+ENGINE\s+QUEUE\s+STATUS\s+AGE/);
-    expect(columns).toMatch(/extractor\s+1\s+1\s+1\s+vllm\s+AllReplicasReady/);
+    // QUEUE fills in once the autoscaler has read the (empty) queue.
+    expect(columns).toMatch(/extractor\s+1\s+1\s+1\s+vllm\s+(0\s+)?AllReplicasReady/);
     const events = await env().kubectl(
       'get',
       'events',
@@ -134,10 +135,11 @@ describe('operator reconciles Specialists', () => {
       '-p',
       '{"spec":{"template":{"spec":{"terminationGracePeriodSeconds":5}}}}',
     );
+    // Put back: engine.callTimeoutSeconds (default 60) plus 30 s for the engine to stop.
     await eventually(async () =>
       expect(
         (await getJson<Deployment>('deployment', 'extractor')).spec.template.spec.terminationGracePeriodSeconds,
-      ).toBe(60),
+      ).toBe(90),
     );
   });
 

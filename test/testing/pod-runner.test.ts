@@ -1,7 +1,8 @@
 // The pod runner plays the kubelet for kwok pods: a Deployment rendered exactly as the
 // operator renders a Specialist's gets, for each Running pod, the real worker (and an engine
 // simulator) with that pod's configuration; the worker answers calls queued as the router
-// queues them, as that pod; scaling adds workers, and scaling to zero drains and stops them.
+// queues them, as that pod; scaling adds workers, and scaling to zero drains them through
+// their preStop hook, as the kubelet would, then stops them.
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -57,7 +58,7 @@ describe('pod runner', () => {
       metadata: { name: NAME, namespace: env().namespace, uid: randomUUID() },
       spec: {
         model: { uri: 'hf://sim/summarizer', servedName: MODEL },
-        engine: { kind: 'vllm', maxConcurrency: 2 },
+        engine: { kind: 'vllm', maxConcurrency: 2, callTimeoutSeconds: 20 },
         resources: { gpu: { count: 1, profiles: ['suite-gpu'] } },
         tasks: ['summarize'],
         replicas,
@@ -223,16 +224,19 @@ describe('pod runner', () => {
     expect([...replicas].sort()).toEqual(pods);
   });
 
-  it('drains and stops every worker (exit 0) when the Deployment scales to 0', async () => {
+  it('drains every worker through its preStop, then stops it (exit 0), when the Deployment scales to 0', async () => {
     const before = podRunner().running();
     // A call of 100 tokens at 50 ms each is in flight when the pods start terminating.
     const callId = await enqueue(100);
     await eventually(async () => expect(await callQueue().getJobState(callId)).toBe('active'));
     await env().kubectl('scale', `deployment/${NAME}`, '--replicas=0');
 
-    // Both workers got SIGTERM and drain, while the call is still running: it is not cut.
+    // Both workers drain (their preStop GET /drain), for the pod's call timeout, while the call
+    // is still running: it is not cut.
     await eventually(async () => {
-      for (const { pod } of before) expect(podRunner().logs(pod)).toContain('draining: no new calls');
+      for (const { pod } of before) {
+        expect(podRunner().logs(pod)).toMatch(/draining: no new calls","drainTimeoutMs":20000/);
+      }
     });
     expect(await callQueue().getJobState(callId)).toBe('active');
     const result = resultOf((await readReplies(1)).get(callId));
@@ -251,6 +255,13 @@ describe('pod runner', () => {
         worker: { code: 0, signal: null },
         simulator: { code: 0, signal: null },
       });
+      // The preStop answered once the drain was over: every call finished, none handed back.
+      expect(record?.preStop).toEqual({ status: 200, body: JSON.stringify({ drained: true, handedBack: 0 }) });
+      // SIGTERM came once the preStop's drain was over, as the kubelet sends it.
+      const all = podRunner().logs(pod);
+      const workerLog = all.slice(all.indexOf(`--- worker ${pod} `));
+      expect(workerLog.indexOf('"msg":"drained"')).toBeGreaterThan(-1);
+      expect(workerLog.indexOf('"msg":"shutting down"')).toBeGreaterThan(workerLog.indexOf('"msg":"drained"'));
       expect(isAlive(workerPid)).toBe(false);
     }
     expect(podRunner().failures()).toEqual([]);

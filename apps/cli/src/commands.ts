@@ -35,12 +35,14 @@ export const serviceCommands: ServiceCommand[] = [
     name: 'operator',
     description: 'reconcile Specialist and AgentTask resources into GPU workloads',
     defaultHttpPort: 8081,
-    needs: ['kube'],
+    // Redis: the autoscaler reads each Specialist's queue there.
+    needs: ['redis', 'kube'],
     options: () => [
       new Option(
         '--config <path>',
-        'operator configuration: GPU profiles, worker image, namespaces, leader election',
+        'operator configuration: GPU profiles, worker image, namespaces, leader election, autoscaler',
       ).env('SLM_FLEET_OPERATOR_CONFIG'),
+      ...queueOptions(),
     ],
     start: async (o) => (await import('@slm-fleet/operator')).startOperator(o),
   },

@@ -15,6 +15,12 @@ describe('parseOperatorConfig', () => {
     expect(config.workloads.worker.redisSecret).toEqual({ name: 'slm-fleet-redis', key: 'url' });
     expect(config.namespaces).toEqual([]);
     expect(config.leaderElection).toEqual({ enabled: true, namespace: 'default', leaseName: 'slm-fleet-operator' });
+    expect(config.autoscaler).toEqual({
+      enabled: true,
+      intervalSeconds: 5,
+      routerMetricsUrls: [],
+      countFreeGpus: true,
+    });
   });
 
   it('reads the documented example, which spells out the defaults', () => {
@@ -30,6 +36,12 @@ describe('parseOperatorConfig', () => {
     [{ worker: { image: '' } }, /worker\.image must be a non-empty string/],
     [{ resyncSeconds: 0 }, /resyncSeconds must be a whole number of seconds, at least 1/],
     [[], /operator config must be a mapping/],
+    [{ autoscaler: { intervalSeconds: 0 } }, /autoscaler\.intervalSeconds must be a number of seconds from 1 to 300/],
+    [{ autoscaler: { enabled: 'yes' } }, /autoscaler\.enabled must be true or false/],
+    [
+      { autoscaler: { routerMetricsUrls: ['router:8080'] } },
+      /autoscaler\.routerMetricsUrls must be a list of http\(s\) URLs/,
+    ],
   ])('rejects %j naming the field', (input, message) => {
     expect(() => parseOperatorConfig(input)).toThrow(message);
   });

@@ -11,6 +11,21 @@ export interface OperatorConfig {
   leaderElection: { enabled: boolean; namespace: string; leaseName: string };
   /** Every cached object is reconciled again this often, to heal drift nobody reported. */
   resyncSeconds: number;
+  autoscaler: AutoscalerConfig;
+}
+
+/** The loop that sizes Specialists in `scaling.mode: managed` (leader only). */
+export interface AutoscalerConfig {
+  enabled: boolean;
+  /** Seconds between two decisions (the control interval). */
+  intervalSeconds: number;
+  /** The routers' metrics endpoints (arrival rate and service time per Specialist). */
+  routerMetricsUrls: string[];
+  /**
+   * Share the GPUs free on the nodes by task priority. False where a cluster autoscaler adds
+   * GPU nodes on demand: pods are then asked for and wait for their nodes.
+   */
+  countFreeGpus: boolean;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -48,6 +63,7 @@ export function parseOperatorConfig(input: unknown): OperatorConfig {
     throw new Error('resyncSeconds must be a whole number of seconds, at least 1');
   }
   return {
+    autoscaler: parseAutoscaler(raw['autoscaler']),
     workloads: {
       gpuProfiles,
       defaultGpuProfiles: defaults as string[],
@@ -67,6 +83,24 @@ export function parseOperatorConfig(input: unknown): OperatorConfig {
     },
     resyncSeconds,
   };
+}
+
+function parseAutoscaler(input: unknown): AutoscalerConfig {
+  const raw = input ?? {};
+  if (!isObject(raw)) throw new Error('autoscaler must be a mapping');
+  const enabled = raw['enabled'] ?? true;
+  if (typeof enabled !== 'boolean') throw new Error('autoscaler.enabled must be true or false');
+  const intervalSeconds = raw['intervalSeconds'] ?? 5;
+  if (typeof intervalSeconds !== 'number' || !(intervalSeconds >= 1 && intervalSeconds <= 300)) {
+    throw new Error('autoscaler.intervalSeconds must be a number of seconds from 1 to 300');
+  }
+  const urls = raw['routerMetricsUrls'] ?? [];
+  if (!Array.isArray(urls) || urls.some((u) => typeof u !== 'string' || !/^https?:\/\/[^/]+/.test(u))) {
+    throw new Error("autoscaler.routerMetricsUrls must be a list of http(s) URLs of routers' /metrics");
+  }
+  const countFreeGpus = raw['countFreeGpus'] ?? true;
+  if (typeof countFreeGpus !== 'boolean') throw new Error('autoscaler.countFreeGpus must be true or false');
+  return { enabled, intervalSeconds, routerMetricsUrls: urls as string[], countFreeGpus };
 }
 
 export function loadOperatorConfig(path: string | undefined): OperatorConfig {

@@ -12,14 +12,29 @@ export interface OperatorOptions {
   kubeconfig?: string;
   /** The operator configuration file (GPU profiles, worker image, namespaces, leader election). */
   config?: string;
+  /** Redis holding the queues the autoscaler reads (never logged); without it, no autoscaling. */
+  redisUrl?: string;
+  redisCluster?: boolean;
+  /** BullMQ prefix of the queues, as the routers and workers use it. */
+  queuePrefix?: string;
 }
 
-export function startOperator({ kubeconfig, config, ...http }: OperatorOptions): Promise<RunningService> {
+export function startOperator({
+  kubeconfig,
+  config,
+  redisUrl,
+  redisCluster,
+  queuePrefix,
+  ...http
+}: OperatorOptions): Promise<RunningService> {
   const kubeConfig = loadKubeConfig(kubeconfig);
   const operatorConfig = loadOperatorConfig(config);
+  const redis = redisUrl
+    ? { url: redisUrl, cluster: redisCluster ?? false, queuePrefix: queuePrefix ?? 'slm' }
+    : undefined;
   return startService({
     name: 'operator',
-    module: OperatorModule.forRoot({ kubeConfig, config: operatorConfig }),
+    module: OperatorModule.forRoot({ kubeConfig, config: operatorConfig, ...(redis ? { redis } : {}) }),
     ...http,
   });
 }

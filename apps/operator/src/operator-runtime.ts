@@ -4,6 +4,7 @@ import {
   type KubeConfig,
   type KubernetesObject,
   type V1Deployment,
+  type V1Node,
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { LoggerService } from '@nestjs/common';
@@ -18,12 +19,19 @@ import {
   type ResourceRef,
 } from '@slm-fleet/k8s';
 import type { ControllerMetrics } from '@slm-fleet/telemetry';
+import type { RedisClient } from '@slm-fleet/queue';
 import { MANAGED_BY, SPECIALIST_LABEL } from '@slm-fleet/workloads';
+import { Autoscaler } from './autoscaler/autoscaler.js';
+import { QueueReader } from './autoscaler/queue-reader.js';
+import { RouterScraper } from './autoscaler/router-scraper.js';
+import { gpuPoolOf } from './autoscaler/scaling-inputs.js';
+import { ScalingObservations } from './autoscaler/scaling-observations.js';
+import { SpecialistScaleWriter } from './autoscaler/specialist-scale-writer.js';
 import type { OperatorConfig } from './config.js';
 import { AgentTaskReconciler } from './controllers/agent-task-reconciler.js';
 import { SpecialistReconciler } from './controllers/specialist-reconciler.js';
 import { EventRecorder } from './events.js';
-import { AGENT_TASKS, DEPLOYMENTS, PDBS, PODS, SERVICES, SPECIALISTS } from './resources.js';
+import { AGENT_TASKS, DEPLOYMENTS, NODES, PDBS, PODS, SERVICES, SPECIALISTS } from './resources.js';
 
 export const FIELD_MANAGER = 'slm-fleet-operator';
 const RECONCILE_CONCURRENCY = 4;
@@ -44,20 +52,27 @@ export class OperatorRuntime {
   private readonly specialistQueue: WorkQueue;
   private readonly agentTaskQueue: WorkQueue;
   private readonly elector: LeaderElector | undefined;
+  private readonly autoscaler: Autoscaler | undefined;
   private stopping = false;
 
+  /** `redis` holds the queues the autoscaler reads; without it Specialists keep their replicas. */
   constructor(
     kubeConfig: KubeConfig,
     private readonly config: OperatorConfig,
     private readonly metrics: ControllerMetrics,
     private readonly logger: LoggerService,
     private readonly onLostLeadership: () => void,
+    redis?: { client: RedisClient; queuePrefix: string },
   ) {
-    const informer = <T extends KubernetesObject>(resource: ResourceRef, labelSelector?: string): Informer<T> => {
+    const informer = <T extends KubernetesObject>(
+      resource: ResourceRef,
+      labelSelector?: string,
+      scope: { clusterScoped?: boolean } = {},
+    ): Informer<T> => {
       const created = new Informer<T>({
         kubeConfig,
         resource,
-        namespaces: config.namespaces,
+        namespaces: scope.clusterScoped ? [] : config.namespaces,
         logger,
         resyncPeriodMs: config.resyncSeconds * 1000,
         ...(labelSelector ? { labelSelector } : {}),
@@ -79,6 +94,7 @@ export class OperatorRuntime {
     });
     this.agentTaskQueue = new WorkQueue({ name: 'agenttask', logger, hooks: workQueueMetrics(metrics, 'agenttask') });
 
+    const observations = new ScalingObservations();
     const identity = `${hostname()}-${process.pid}`;
     const applier = new ServerSideApplier(kubeConfig, FIELD_MANAGER);
     const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
@@ -95,6 +111,7 @@ export class OperatorRuntime {
       },
       events,
       settings: config.workloads,
+      scalingOf: (key) => observations.get(key),
       logger,
     });
     const agentTaskReconciler = new AgentTaskReconciler({
@@ -120,6 +137,29 @@ export class OperatorRuntime {
       });
     }
     this.agentTasks.on(({ object }) => this.agentTaskQueue.add(objectKey(object)));
+
+    this.autoscaler =
+      redis && config.autoscaler.enabled
+        ? new Autoscaler({
+            specialists: this.specialists,
+            agentTasks: this.agentTasks,
+            pods,
+            // Free GPUs are counted from the nodes, so the informer runs only when they are.
+            nodes: informer<V1Node>(NODES, undefined, { clusterScoped: true }),
+            queues: new QueueReader(redis.client, redis.queuePrefix),
+            routers: new RouterScraper(() => config.autoscaler.routerMetricsUrls),
+            writer: new SpecialistScaleWriter(kubeConfig),
+            events,
+            observations,
+            onObserved: (key) => this.specialistQueue.add(key),
+            gpuPoolOf: (specialist) => gpuPoolOf(specialist, config.workloads),
+            countFreeGpus: config.autoscaler.countFreeGpus,
+            intervalMs: config.autoscaler.intervalSeconds * 1000,
+            metrics,
+            logger,
+          })
+        : undefined;
+    if (!this.autoscaler) logger.log({ msg: 'autoscaler off: Specialists keep the replicas they ask for' });
 
     this.elector = config.leaderElection.enabled
       ? new LeaderElector({
@@ -161,6 +201,7 @@ export class OperatorRuntime {
   /** Stops taking work, lets in-flight reconciles finish, releases the lease, stops watching. */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.autoscaler?.stop();
     await Promise.all([this.specialistQueue.shutdown(), this.agentTaskQueue.shutdown()]);
     await this.elector?.stop({ release: true });
     await Promise.all(this.informers.map((i) => i.stop()));
@@ -173,6 +214,7 @@ export class OperatorRuntime {
     this.agentTaskQueue.run(this.reconcileAgentTask, RECONCILE_CONCURRENCY);
     for (const s of this.specialists.list()) this.specialistQueue.add(objectKey(s));
     for (const t of this.agentTasks.list()) this.agentTaskQueue.add(objectKey(t));
+    this.autoscaler?.start();
   }
 
   private stoppedLeading(): void {

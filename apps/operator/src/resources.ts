@@ -7,3 +7,4 @@ export const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', plural: 
 export const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services' };
 export const PDBS: ResourceRef = { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets' };
 export const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods' };
+export const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes' };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { WaitingError, Worker, type Job } from 'bullmq';
 import type { OpenAIClient } from '@slm-fleet/engines';
 import {
   cancelChannel,
@@ -22,6 +22,11 @@ import type { WorkerSettings } from './settings.js';
  */
 const LOCKS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
 
+/** How a drain ended: `handedBack` calls still running at the drain timeout went back to the queue. */
+export interface DrainReport {
+  handedBack: number;
+}
+
 /**
  * The BullMQ worker of one specialist's queue: takes calls once the engine is ready, cancels
  * running calls on request, and on stop drains them within the drain timeout.
@@ -33,12 +38,13 @@ export class WorkerRuntime {
   private readonly stopping = new AbortController();
   private engineReady = false;
   private running: Promise<void> | undefined;
-  private stopped: Promise<void> | undefined;
+  private stopped: Promise<DrainReport> | undefined;
+  private handedBack = 0;
 
   constructor(
     private readonly settings: WorkerSettings,
     private readonly engine: Pick<OpenAIClient, 'isReady' | 'close'>,
-    processor: CallProcessor,
+    private readonly processor: CallProcessor,
     private readonly logger: LoggerService,
   ) {
     this.connection = connectRedis({
@@ -50,7 +56,9 @@ export class WorkerRuntime {
     this.subscriber = this.connection.duplicate();
     logRedisErrors(this.connection, logger, 'worker');
     logRedisErrors(this.subscriber, logger, 'worker-cancel-subscriber');
-    this.worker = new Worker<CallJobData, CallResult>(settings.queue, processor, {
+    // Three declared parameters: BullMQ passes the abort signal only to such processors.
+    const processCall: CallProcessor = (job, token, signal) => this.process(job, token, signal);
+    this.worker = new Worker<CallJobData, CallResult>(settings.queue, processCall, {
       connection: this.connection,
       prefix: settings.queuePrefix,
       concurrency: settings.concurrency,
@@ -74,14 +82,40 @@ export class WorkerRuntime {
 
   /** The readiness check `engine`: loaded before the first call, answering since. */
   async checkEngine(): Promise<void> {
+    // Not the engine's fault, but a drained worker has closed its engine client: say why at once.
+    if (this.stopping.signal.aborted) throw new Error('draining: taking no new calls');
     if (!this.engineReady) throw new Error(`waiting for the engine at ${this.settings.engineUrl} to be ready`);
     if (!(await this.engine.isReady())) throw new Error('engine not answering GET /models');
   }
 
-  /** Drains: no new calls; in-flight ones get the drain timeout, then go back to the queue. */
-  stop(): Promise<void> {
+  /**
+   * Drains: no new calls; in-flight ones get the drain timeout, then go back to the queue.
+   * Idempotent: the pod's preStop (GET /drain) and the later SIGTERM share one drain.
+   */
+  stop(): Promise<DrainReport> {
     this.stopped ??= this.drain();
     return this.stopped;
+  }
+
+  private async process(
+    job: Job<CallJobData, CallResult>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<CallResult> {
+    // close() does not stop a fetch already under way, so BullMQ may still hand us a job
+    // just after the drain began: it goes back untouched, for a worker that stays.
+    if (this.stopping.signal.aborted) {
+      this.logger.log({ msg: 'call taken while draining; handed back untouched', callId: job.id });
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    try {
+      return await this.processor(job, token, signal);
+    } catch (error) {
+      // The processor throws WaitingError once it has put a draining call back on the queue.
+      if (error instanceof WaitingError) this.handedBack++;
+      throw error;
+    }
   }
 
   private async takeCalls(): Promise<void> {
@@ -98,7 +132,7 @@ export class WorkerRuntime {
     this.running = this.worker.run();
   }
 
-  private async drain(): Promise<void> {
+  private async drain(): Promise<DrainReport> {
     this.stopping.abort();
     this.logger.log({ msg: 'draining: no new calls', drainTimeoutMs: this.settings.drainTimeout });
     // close() stops fetching and resolves once the calls in flight have ended.
@@ -115,10 +149,11 @@ export class WorkerRuntime {
       await closing;
     }
     await this.running;
-    this.logger.log({ msg: 'drained' });
+    this.logger.log({ msg: 'drained', handedBack: this.handedBack });
     this.subscriber.disconnect();
     await this.connection.quit().catch(() => this.connection.disconnect());
     await this.engine.close();
     this.logger.log({ msg: 'worker closed' });
+    return { handedBack: this.handedBack };
   }
 }

@@ -12,6 +12,7 @@ import { REDIS, RedisModule, type RedisClient } from '@slm-fleet/queue';
 import { HealthModule, Readiness } from '@slm-fleet/service';
 import { METRICS_REGISTRY, MetricsModule } from '@slm-fleet/telemetry';
 import { createCallProcessor } from './call-processor.js';
+import { DrainController } from './drain.controller.js';
 import { redisReplySender } from './replies.js';
 import type { WorkerSettings } from './settings.js';
 import { createWorkerMetrics } from './worker-metrics.js';
@@ -50,6 +51,7 @@ export class WorkerModule {
           connectionName: 'slm-fleet-worker-replies',
         }),
       ],
+      controllers: [DrainController],
       providers: [
         {
           provide: WorkerRuntime,

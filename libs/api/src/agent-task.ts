@@ -88,6 +88,14 @@ export const AgentTaskSpec = Type.Object(
       default: 0,
       description: 'Higher runs first under backlog and gets free GPUs first; negative calls are shed under overload.',
     }),
+    targetLatencyMs: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 3600000,
+        description:
+          "Latency the task's calls should meet; under a backlog the autoscaler adds replicas of its Specialists to meet it.",
+      }),
+    ),
     timeoutMs: Type.Integer({
       minimum: 1,
       maximum: 3600000,

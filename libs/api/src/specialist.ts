@@ -10,6 +10,9 @@ export const ADAPTER_ENGINES: readonly EngineKind[] = ['vllm', 'sglang', 'tgi'];
 /** Engines that cannot run without a GPU. */
 export const GPU_ONLY_ENGINES: readonly EngineKind[] = ['vllm', 'sglang', 'tgi', 'nim'];
 
+/** engine.callTimeoutSeconds when the Specialist leaves it out (the CRD fills it in too). */
+export const DEFAULT_CALL_TIMEOUT_SECONDS = 60;
+
 const celList = (kinds: readonly string[]): string => `[${kinds.map((k) => `'${k}'`).join(', ')}]`;
 
 const Adapter = Type.Object({
@@ -89,6 +92,15 @@ const Engine = Type.Object(
       default: 8,
       description: 'Requests one replica serves at once (its batch). The worker pulls this many jobs at a time.',
     }),
+    callTimeoutSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 3600,
+        default: DEFAULT_CALL_TIMEOUT_SECONDS,
+        description:
+          'Longest a call may run on this engine. A replica leaving waits this long for its calls to finish before handing the rest back to the queue; its termination grace adds 30 s for the engine to stop.',
+      }),
+    ),
     url: Type.Optional(
       Type.String({
         pattern: '^https?://.+',

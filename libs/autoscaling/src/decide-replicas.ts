@@ -5,9 +5,10 @@
 //    [min, max]. Unknown load counts as busy for the idle clock, so missing data never
 //    leads to zero, not even right after the data comes back.
 // 2. Otherwise size from the load (sizing.ts): the arrival stream from a smoothed load (kept in
-//    the state) with a 10% tolerance; the queue by the queue target, or, with a latency target
-//    and measured arrivals, by how fast the waiting calls must drain; a missed target asks a
-//    slot per call. The largest wins, clamped to [min, max].
+//    the state), against the latency target by M/M/c queueing, else at 80% utilisation with a
+//    10% tolerance; the queue by the queue target, or, with a latency target and measured
+//    arrivals, by how fast the waiting calls must drain; a missed target asks a slot per
+//    call. The largest wins, clamped to [min, max].
 // 3. Nothing waited, ran or arrived for scaleToZeroAfterSeconds and min is 0: zero, at once
 //    (the idle period is itself the delay). Idle for less: keep at least one replica.
 // 4. Up (or level) takes effect at once: 0 -> 8 in one decision, a call at zero gets >= 1.

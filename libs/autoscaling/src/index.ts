@@ -4,7 +4,7 @@
 // capForPlacement; bench/ replays the same functions against traces.
 export { capForPlacement, type PlacementCap } from './cap-for-placement.js';
 export { decideReplicas } from './decide-replicas.js';
-export { initialPolicyState } from './policy-state.js';
+export { initialPolicyState, noteReplicasSetElsewhere } from './policy-state.js';
 export {
   parsePolicyState,
   planScaling,

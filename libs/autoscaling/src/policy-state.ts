@@ -23,3 +23,20 @@ export function windowOf(
   if (kept.length > 0 || delayMs <= 0) return kept.map((entry) => ({ ...entry }));
   return [{ at: now, replicas: current }];
 }
+
+/**
+ * The state after someone else set the replica count (`kubectl scale`, a pipeline): the count
+ * they chose joins the window as a recommendation, so it holds for one scale-down delay
+ * before the policy takes over again, like a bump the load asked for. `lastAsked` is the
+ * count the autoscaler last asked for or saw; undefined when it has not seen the Specialist.
+ */
+export function noteReplicasSetElsewhere(
+  state: PolicyState | undefined,
+  current: number,
+  lastAsked: number | undefined,
+  now: number,
+): PolicyState | undefined {
+  if (lastAsked === undefined || lastAsked === current) return state;
+  const recommendations = [...(state?.recommendations ?? []), { at: now, replicas: current }];
+  return { ...(state ?? initialPolicyState()), recommendations };
+}

@@ -1,7 +1,22 @@
 // How many replicas the load needs right now, before bounds, windows and idle timers.
 // Every rule sizes from the load alone, never from the current count, so a backlog that
 // keeps growing while pods start does not compound into ever larger steps.
+import { replicasForTarget } from './queueing.js';
 import type { ScalingPolicySpec, SpecialistSignals } from './types.js';
+
+/** Share of calls that may wait past the latency target, when sizing a stream against it. */
+export const TARGET_MISS_BUDGET = 0.005;
+
+/** Headroom on the smoothed load when sizing against a latency target: the estimate is noisy. */
+export const LOAD_HEADROOM = 0.05;
+
+/**
+ * A queue whose oldest call has waited this share of the target is pressing: only then does
+ * the unsmoothed arrival rate (first to rise in a burst) size the replicas. A few young
+ * calls waiting are normal for a well-used fleet, and sizing them from a noisy 5 s rate kept
+ * the scale-down window at the noise's peaks.
+ */
+export const PRESSING_SHARE = 0.25;
 
 /** The spec with defaults filled in and nonsense (0, negative, NaN) replaced by safe values. */
 export interface Settings {
@@ -104,10 +119,25 @@ export function sizeForLoad(
   const service = signals.serviceTimeSeconds;
   const sizings: Sizing[] = [];
 
-  // Little's law on the smoothed load: calls in service spread over replicas at the target
-  // utilisation, so queues stay short between samples; within the tolerance no replica is
-  // added. Skipped without both inputs.
-  if (load !== undefined && known(service) && load.calls > 0) {
+  // The arrival stream, from the smoothed load (calls in service); skipped without both inputs.
+  // With a latency target, by queueing (M/M/c): the fewest replicas whose slots start all but
+  // TARGET_MISS_BUDGET of calls within the target, so many slots run fuller than few.
+  // Without one, Little's law at the target utilisation; within the tolerance no replica is
+  // added.
+  const againstTarget = targetSeconds !== undefined && known(service) && service < targetSeconds;
+  if (load !== undefined && known(service) && load.calls > 0 && againstTarget) {
+    const replicas = replicasForTarget(
+      load.calls * (1 + LOAD_HEADROOM),
+      concurrency,
+      service,
+      targetSeconds,
+      TARGET_MISS_BUDGET,
+    );
+    sizings.push({
+      replicas,
+      reason: `load ${show(load.calls)} calls in service (arrivals x ${show(service)} s, smoothed): ${replicas} x ${show(concurrency)} slots start ${show((1 - TARGET_MISS_BUDGET) * 100)}% within ${show(targetSeconds)} s`,
+    });
+  } else if (load !== undefined && known(service) && load.calls > 0) {
     const exact = load.calls / (concurrency * utilisation);
     const replicas = ceil(exact / (1 + RATE_TOLERANCE));
     const tolerated = replicas < ceil(exact) ? `, within ${show(RATE_TOLERANCE * 100)}% of ${replicas}` : '';
@@ -126,7 +156,9 @@ export function sizeForLoad(
     if (waiting > 0) {
       // Arrivals at full concurrency (a queue exists: the unsmoothed rate, which rises first in
       // a burst), plus slots to start the waiting calls within the target, at most one each.
-      const arriving = Math.max(rate, (load?.calls ?? 0) / service);
+      const smoothed = load === undefined ? rate : load.calls / service;
+      const pressing = (signals.oldestWaitingSeconds ?? 0) > targetSeconds * PRESSING_SHARE;
+      const arriving = pressing ? Math.max(rate, smoothed) : smoothed;
       const replicas = ceil(
         (arriving * service + Math.min((waiting * service) / targetSeconds, waiting)) / concurrency,
       );

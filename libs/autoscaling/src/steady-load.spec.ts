@@ -134,7 +134,8 @@ describe('with a latency target the queue drains within it', () => {
   });
 
   it('holds one count under noisy steady arrivals', () => {
-    // Poisson-like samples around 8 replicas' load (25.6/s x 1 s); in-flight varies too.
+    // Poisson-like samples around 25.6 calls in service (25.6/s x 1 s); in-flight varies too.
+    // Against the 10 s target, queueing (M/M/c) finds 7 replicas (28 slots) enough.
     const rates = [25.6, 28, 23, 27.5, 24, 26.5, 22.5, 29, 25, 26];
     const samples = Array.from({ length: 60 }, (_, index) => ({
       arrivalRate: rates[index % rates.length]!,
@@ -143,6 +144,18 @@ describe('with a latency target the queue drains within it', () => {
       waiting: index % 9 === 0 ? 3 : 0,
     }));
     const replicas = replicasOf(run(specWith(target), samples));
-    expect(new Set(replicas)).toEqual(new Set([8]));
+    expect(new Set(replicas)).toEqual(new Set([7]));
+  });
+
+  it('sizes a young queue from the smoothed load and a pressing one from the latest rate', () => {
+    // A minute at 8/s of 1 s calls, then one sample at 24/s with 4 calls waiting.
+    const spec = specWith({ ...target, maxConcurrency: 4, maxReplicas: 40 });
+    const steady = repeat(6, { arrivalRate: 8, serviceTimeSeconds: 1, active: 8 });
+    const surge = { arrivalRate: 24, serviceTimeSeconds: 1, active: 8, waiting: 4 };
+    const young = run(spec, [...steady, { ...surge, oldestWaitingSeconds: 1 }]).at(-1)!;
+    // Older than a quarter of the 10 s target: the burst is real, (24 x 1 + 4 x 1 / 10) / 4 -> 7.
+    const pressing = run(spec, [...steady, { ...surge, oldestWaitingSeconds: 3 }]).at(-1)!;
+    expect(young.replicas).toBeLessThan(pressing.replicas);
+    expect(pressing.replicas).toBe(7);
   });
 });

@@ -14,6 +14,12 @@ export interface ControllerMetrics {
   workqueueRetries: Counter<'controller'>;
   /** 1 while this replica holds the leader lease, else 0. */
   leader: Gauge;
+  /** Autoscaler intervals run, by result (success, error). */
+  autoscalerIntervals: Counter<'result'>;
+  /** Replicas the autoscaler asks for, by Specialist (namespace/name). */
+  autoscalerDesiredReplicas: Gauge<'specialist'>;
+  /** Replica changes the autoscaler wrote, by Specialist and direction (up, down). */
+  autoscalerScaleTotal: Counter<'specialist' | 'direction'>;
 }
 
 export function createControllerMetrics(registry: Registry): ControllerMetrics {
@@ -47,6 +53,24 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
     leader: new Gauge({
       name: 'slm_fleet_operator_leader',
       help: '1 while this operator replica holds the leader lease, else 0.',
+      registers,
+    }),
+    autoscalerIntervals: new Counter({
+      name: 'slm_fleet_operator_autoscaler_intervals_total',
+      help: 'Autoscaler intervals run on the leader, by result (success, error).',
+      labelNames: ['result'],
+      registers,
+    }),
+    autoscalerDesiredReplicas: new Gauge({
+      name: 'slm_fleet_operator_autoscaler_desired_replicas',
+      help: 'Replicas the autoscaler asks for, by Specialist (managed mode only).',
+      labelNames: ['specialist'],
+      registers,
+    }),
+    autoscalerScaleTotal: new Counter({
+      name: 'slm_fleet_operator_autoscaler_scale_total',
+      help: 'Replica count changes the autoscaler wrote, by Specialist and direction (up, down).',
+      labelNames: ['specialist', 'direction'],
       registers,
     }),
   };

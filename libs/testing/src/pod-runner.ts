@@ -2,7 +2,8 @@
 // nothing. The pod runner plays the kubelet for them: for each Running pod of a Specialist in
 // the suite's namespace it starts the real worker (`slm-fleet worker`) with the pod's
 // configuration, beside an engine simulator (`slm-fleet engine-sim`) standing in for the
-// engine container, and stops them, gracefully, when the pod terminates or goes away.
+// engine container, and stops them, gracefully, when the pod terminates or goes away: as the
+// kubelet does, the worker's preStop hook first (within the termination grace), then SIGTERM.
 import { Informer } from '@slm-fleet/k8s';
 import { spawnCli, type CliProcess, type ProcessExit } from './cli-process.js';
 import { SPECIALIST_LABEL, WORKER_CONTAINER_NAME } from '@slm-fleet/workloads';
@@ -73,12 +74,17 @@ export type StopReason =
   | 'start-failed'
   | 'start-aborted';
 
+/** What the worker's preStop httpGet got: the answer, or why there was none. */
+export type PreStopResult = { status: number; body: string } | { error: string };
+
 /** A pod whose processes the runner stopped (or whose worker exited by itself). */
 export interface StoppedPod {
   pod: string;
   specialist: string;
   workerPid: number;
   reason: StopReason;
+  /** Absent when the worker container has no preStop httpGet or its process was not running. */
+  preStop?: PreStopResult;
   worker: ProcessExit;
   simulator: ProcessExit;
 }
@@ -112,7 +118,11 @@ interface PodObject {
     deletionTimestamp?: string;
   };
   spec?: {
-    containers?: { name: string; env?: { name: string; value?: string; valueFrom?: unknown }[] }[];
+    containers?: {
+      name: string;
+      env?: { name: string; value?: string; valueFrom?: unknown }[];
+      lifecycle?: { preStop?: { httpGet?: { path?: string } } };
+    }[];
     terminationGracePeriodSeconds?: number;
   };
   status?: { phase?: string };
@@ -126,6 +136,8 @@ interface Entry {
   queue: string | undefined;
   state: 'starting' | 'ready' | 'stopping';
   graceMs: number;
+  /** The worker container's preStop httpGet path, if it has one. */
+  preStopPath: string | undefined;
   /** Aborts a start that is still waiting for readiness (the pod went meanwhile). */
   abort: AbortController;
   simulator?: CliProcess;
@@ -137,6 +149,7 @@ interface WorkerConfig {
   queue: string | undefined;
   concurrency: string | undefined;
   model: string | undefined;
+  preStopPath: string | undefined;
   /** The container's other literal SLM_FLEET_* variables, passed on as they are. */
   env: Record<string, string>;
 }
@@ -183,6 +196,7 @@ function workerConfig(pod: PodObject, namespace: string, specialist: string): Wo
     queue: literal.get('SLM_FLEET_QUEUE'),
     concurrency: literal.get('SLM_FLEET_CONCURRENCY'),
     model: literal.get('SLM_FLEET_MODEL'),
+    preStopPath: container.lifecycle?.preStop?.httpGet?.path,
     env,
   };
 }
@@ -196,6 +210,20 @@ function baseEnv(): NodeJS.ProcessEnv {
     if (!configures) env[name] = value;
   }
   return env;
+}
+
+/**
+ * The kubelet's preStop httpGet: it waits for the answer as long as the grace allows. The
+ * hook's port is the worker's HTTP server, its only one, so the worker's real port stands in.
+ */
+async function runPreStop(worker: CliProcess, path: string, timeoutMs: number): Promise<PreStopResult> {
+  try {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const response = await fetch(`http://127.0.0.1:${worker.port}${path}`, { signal });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 async function waitUntilReady(worker: CliProcess, signal: AbortSignal, timeoutMs: number): Promise<void> {
@@ -271,15 +299,25 @@ export async function startPodRunner(env: SuiteEnv, options: PodRunnerOptions = 
     entry.state = 'stopping';
     entry.abort.abort();
     note(`pod ${entry.pod}: stopping (${reason})`);
-    // The worker first (SIGTERM: it drains), then the engine it drained against.
-    const worker = (await entry.worker?.stop(entry.graceMs)) ?? { code: null, signal: null };
-    const simulator = (await entry.simulator?.stop(entry.graceMs)) ?? { code: null, signal: null };
+    // One grace for the whole stop, preStop included; the kubelet adds 2 s if the hook used it up.
+    const deadline = Date.now() + entry.graceMs;
+    const remainingMs = (): number => Math.max(2_000, deadline - Date.now());
+    let preStop: PreStopResult | undefined;
+    if (entry.worker && !entry.worker.exit && entry.preStopPath !== undefined) {
+      preStop = await runPreStop(entry.worker, entry.preStopPath, entry.graceMs);
+      note(`pod ${entry.pod}: preStop GET ${entry.preStopPath}: ${JSON.stringify(preStop)}`);
+    }
+    // The worker first (SIGTERM: it drains, unless its preStop did), then the engine it used:
+    // the engine container's preStop waits for the same drain.
+    const worker = (await entry.worker?.stop(remainingMs())) ?? { code: null, signal: null };
+    const simulator = (await entry.simulator?.stop(remainingMs())) ?? { code: null, signal: null };
     entries.delete(entry.pod);
     stoppedPods.push({
       pod: entry.pod,
       specialist: entry.specialist,
       workerPid: entry.worker?.pid ?? 0,
       reason,
+      ...(preStop ? { preStop } : {}),
       worker,
       simulator,
     });
@@ -297,6 +335,7 @@ export async function startPodRunner(env: SuiteEnv, options: PodRunnerOptions = 
       queue: config.queue,
       state: 'starting',
       graceMs: (pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000,
+      preStopPath: config.preStopPath,
       abort: new AbortController(),
     };
     entries.set(name, entry);

@@ -4,7 +4,13 @@ import { renderEngine, type EngineWorkload } from '@slm-fleet/engines';
 import { placementFor, type GpuProfile, type Placement } from '@slm-fleet/placement';
 import { commonLabels, ownerReference, selectorLabels } from './labels.js';
 import { desiredReplicas } from './replicas.js';
-import { WORKER_HTTP_PORT, workerContainer, type WorkerSettings } from './worker-sidecar.js';
+import {
+  WORKER_DRAIN_HOOK,
+  WORKER_HTTP_PORT,
+  terminationGraceSeconds,
+  workerContainer,
+  type WorkerSettings,
+} from './worker-sidecar.js';
 
 export interface WorkloadSettings {
   worker: WorkerSettings;
@@ -102,13 +108,17 @@ function podSpec(
   const extra = specialist.spec.placement;
   const affinity = mergeAffinity(placement?.nodeAffinity, extra?.affinity as V1Affinity | undefined);
   return {
-    containers: [engine.container, workerContainer(specialist, engine.openaiBaseUrl, settings.worker)],
+    // The engine's preStop waits for the worker's drain: see WORKER_DRAIN_HOOK.
+    containers: [
+      { ...engine.container, lifecycle: WORKER_DRAIN_HOOK },
+      workerContainer(specialist, engine.openaiBaseUrl, settings.worker),
+    ],
     volumes: [...engine.volumes, { name: 'worker-tmp', emptyDir: {} }],
     // The pods call nothing in the cluster API.
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-    terminationGracePeriodSeconds: 60,
+    terminationGracePeriodSeconds: terminationGraceSeconds(specialist.spec),
     tolerations: [...(placement?.tolerations ?? []), ...(extra?.tolerations ?? [])],
     ...(extra?.nodeSelector ? { nodeSelector: extra.nodeSelector } : {}),
     ...(affinity ? { affinity } : {}),

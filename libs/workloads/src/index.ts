@@ -1,6 +1,11 @@
 export { desiredReplicas } from './replicas.js';
 export { diagnosePods, type DegradedReason, type Diagnosis } from './pod-diagnosis.js';
-export { specialistStatus, type ObservedDeployment, type StatusInput } from './specialist-status.js';
+export {
+  specialistStatus,
+  type ObservedDeployment,
+  type ScalingObservation,
+  type StatusInput,
+} from './specialist-status.js';
 export { desiredObjects, type DesiredObjects, type WorkloadSettings } from './desired-objects.js';
 export { commonLabels, selectorLabels, selectorString, SPECIALIST_LABEL, MANAGED_BY } from './labels.js';
 export { workerContainer, WORKER_CONTAINER_NAME, WORKER_HTTP_PORT, type WorkerSettings } from './worker-sidecar.js';

@@ -106,4 +106,43 @@ describe('specialistStatus', () => {
       (first.conditions ?? []).map((c) => c.lastTransitionTime),
     );
   });
+
+  it("shows the autoscaler's queue snapshot and last scale, and keeps the last scale when it says none", () => {
+    const scaling = { queue: { waiting: 3, active: 2 }, lastScaleTime: '2026-11-24T00:00:00Z' };
+    const status = specialistStatus({
+      specialist: specialist({ replicas: 2 }, 7),
+      deployment: deployment({}),
+      pods: [],
+      gpuResourceName: 'nvidia.com/gpu',
+      selector: 's',
+      now: '2026-11-24T00:00:05Z',
+      scaling,
+    });
+    expect(status).toMatchObject(scaling);
+    const later = specialistStatus({
+      specialist: { ...specialist({ replicas: 2 }, 7), status },
+      deployment: deployment({}),
+      pods: [],
+      gpuResourceName: 'nvidia.com/gpu',
+      selector: 's',
+      now: '2026-11-24T00:01:00Z',
+    });
+    expect(later.lastScaleTime).toBe('2026-11-24T00:00:00Z');
+    expect(later.queue).toBeUndefined();
+  });
+
+  it('is Degraded/InsufficientGPU while the free GPUs went to a higher-priority Specialist', () => {
+    const gpuShortfall = 'waiting for 1 GPU; higher-priority team/urgent goes first';
+    const status = specialistStatus({
+      specialist: specialist({ replicas: 2 }, 7),
+      deployment: deployment({}),
+      pods: [],
+      gpuResourceName: 'nvidia.com/gpu',
+      selector: 's',
+      now: '2026-11-24T00:00:05Z',
+      scaling: { gpuShortfall },
+    });
+    expect(statusOf(status.conditions).Degraded).toBe('True/InsufficientGPU');
+    expect(status.conditions?.find((c) => c.type === 'Degraded')?.message).toBe(gpuShortfall);
+  });
 });

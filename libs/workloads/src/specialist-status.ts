@@ -12,6 +12,16 @@ export interface ObservedDeployment {
   updatedReplicas?: number;
 }
 
+/** What the autoscaler saw of a Specialist in managed mode, shown in its status. */
+export interface ScalingObservation {
+  /** The queue at the last reading; a count Redis could not give is absent. */
+  queue?: { waiting?: number; active?: number };
+  /** When the autoscaler last changed the replica count (RFC 3339). */
+  lastScaleTime?: string;
+  /** Why it gets fewer replicas than it needs, while free GPUs went to others or none are free. */
+  gpuShortfall?: string;
+}
+
 export interface StatusInput {
   specialist: Specialist;
   /** Absent while not created yet, and always for engine.kind openai (no pods). */
@@ -21,6 +31,8 @@ export interface StatusInput {
   /** Label selector of the pods, published for the scale subresource. */
   selector: string;
   now: string;
+  /** The autoscaler's last observation, when it sizes this Specialist. */
+  scaling?: ScalingObservation;
 }
 
 /**
@@ -58,7 +70,10 @@ export function specialistStatus(input: StatusInput): SpecialistStatus {
   const desired = desiredReplicas(specialist.spec);
   const replicas = deployment?.replicas ?? 0;
   const ready = deployment?.readyReplicas ?? 0;
-  const diagnosis = diagnosePods(pods, input.gpuResourceName);
+  const shortfall = input.scaling?.gpuShortfall;
+  const diagnosis =
+    diagnosePods(pods, input.gpuResourceName) ??
+    (shortfall ? { reason: 'InsufficientGPU' as const, message: shortfall } : undefined);
   const rolledOut =
     deployment !== undefined &&
     (deployment.observedGeneration ?? 0) >= (deployment.generation ?? 0) &&
@@ -122,11 +137,15 @@ export function specialistStatus(input: StatusInput): SpecialistStatus {
 
 function base(input: StatusInput, replicas: number, readyReplicas: number, desired: number): SpecialistStatus {
   const generation = input.specialist.metadata.generation;
+  const queue = input.scaling?.queue;
+  const lastScaleTime = input.scaling?.lastScaleTime ?? input.specialist.status?.lastScaleTime;
   return {
     ...(generation === undefined ? {} : { observedGeneration: generation }),
     replicas,
     readyReplicas,
     desiredReplicas: desired,
     selector: input.selector,
+    ...(queue ? { queue } : {}),
+    ...(lastScaleTime ? { lastScaleTime } : {}),
   };
 }

@@ -1,10 +1,34 @@
-import type { V1Container } from '@kubernetes/client-node';
-import type { Specialist } from '@slm-fleet/api';
+import type { V1Container, V1Lifecycle } from '@kubernetes/client-node';
+import { DEFAULT_CALL_TIMEOUT_SECONDS, type Specialist, type SpecialistSpec } from '@slm-fleet/api';
 import { specialistQueueName } from '@slm-fleet/queue';
 
 export const WORKER_HTTP_PORT = 8082;
 /** The worker sidecar's container name (test harnesses find the worker's settings by it). */
 export const WORKER_CONTAINER_NAME = 'worker';
+
+/** Time the engine gets to stop after its SIGTERM, once the worker no longer needs it. */
+export const ENGINE_STOP_SECONDS = 30;
+
+/**
+ * Both containers' preStop hook: the worker's GET /drain, which answers once its calls have
+ * finished or gone back to the queue. On the worker it starts the drain before its SIGTERM;
+ * on the engine it holds the engine's SIGTERM (sent to every container at once otherwise)
+ * until the worker is done with it, so no call is cut.
+ */
+export const WORKER_DRAIN_HOOK: V1Lifecycle = { preStop: { httpGet: { path: '/drain', port: WORKER_HTTP_PORT } } };
+
+/** How long the worker's drain waits for calls before handing the rest back. */
+export function callTimeoutSeconds(spec: SpecialistSpec): number {
+  return spec.engine.callTimeoutSeconds ?? DEFAULT_CALL_TIMEOUT_SECONDS;
+}
+
+/**
+ * The pod's termination grace: the kubelet counts the preStop hooks in it, so the drain
+ * (at most the call timeout) comes first, then the engine's stop.
+ */
+export function terminationGraceSeconds(spec: SpecialistSpec): number {
+  return callTimeoutSeconds(spec) + ENGINE_STOP_SECONDS;
+}
 
 export interface WorkerSettings {
   /** The slm-fleet image; the sidecar runs its `worker` subcommand. */
@@ -34,10 +58,12 @@ export function workerContainer(specialist: Specialist, engineUrl: string, setti
       { name: 'SLM_FLEET_CONCURRENCY', value: String(specialist.spec.engine.maxConcurrency) },
       { name: 'SLM_FLEET_ENGINE_URL', value: engineUrl },
       { name: 'SLM_FLEET_MODEL', value: specialist.spec.model.servedName ?? name },
+      { name: 'SLM_FLEET_DRAIN_TIMEOUT', value: `${callTimeoutSeconds(specialist.spec)}s` },
     ],
     ports: [{ name: 'http-worker', containerPort: WORKER_HTTP_PORT }],
     readinessProbe: { httpGet: { path: '/readyz', port: WORKER_HTTP_PORT }, periodSeconds: 5 },
     livenessProbe: { httpGet: { path: '/healthz', port: WORKER_HTTP_PORT }, periodSeconds: 15, failureThreshold: 3 },
+    lifecycle: WORKER_DRAIN_HOOK,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     securityContext: {
       runAsNonRoot: true,

@@ -8,6 +8,7 @@ import {
   selectorString,
   specialistStatus,
   type DesiredObjects,
+  type ScalingObservation,
   type WorkloadSettings,
 } from '@slm-fleet/workloads';
 import type { EventRecorder } from '../events.js';
@@ -24,6 +25,8 @@ export interface SpecialistReconcilerDeps {
   deleteObject: (object: ApiObject) => Promise<void>;
   events: EventRecorder;
   settings: WorkloadSettings;
+  /** The autoscaler's last observation of a Specialist (namespace/name), shown in its status. */
+  scalingOf?: (key: string) => ScalingObservation | undefined;
   logger: LoggerService;
   now?: () => string;
 }
@@ -77,8 +80,10 @@ export class SpecialistReconciler {
           p.metadata?.namespace === specialist.metadata.namespace &&
           p.metadata?.labels?.[SPECIALIST_LABEL] === specialist.metadata.name,
       );
+    const scaling = this.deps.scalingOf?.(key);
     const status = specialistStatus({
       specialist,
+      ...(scaling ? { scaling } : {}),
       ...(deployment ? { deployment: { generation: deployment.metadata?.generation, ...deployment.status } } : {}),
       pods,
       gpuResourceName: desired?.gpuResourceName ?? 'nvidia.com/gpu',

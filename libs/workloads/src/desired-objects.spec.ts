@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { SpecialistSpec } from '@slm-fleet/api';
+import { desiredObjects, type WorkloadSettings } from './desired-objects.js';
+import { specialist } from './test-fixtures.js';
+
+const settings: WorkloadSettings = {
+  worker: { image: 'ghcr.io/slm-fleet/slm-fleet:test', redisSecret: { name: 'redis', key: 'url' } },
+  gpuProfiles: [
+    {
+      name: 'nvidia-l4',
+      resourceName: 'nvidia.com/gpu',
+      nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' },
+      tolerations: [],
+    },
+  ],
+  defaultGpuProfiles: ['nvidia-l4'],
+};
+
+function podOf(engine: Partial<SpecialistSpec['engine']> = {}) {
+  const stored = specialist({ engine: { kind: 'vllm', maxConcurrency: 8, ...engine } });
+  // As read from the API server, which gives every object a uid (the owner references need it).
+  const objects = desiredObjects({ ...stored, metadata: { ...stored.metadata, uid: 'uid-1' } }, settings);
+  const pod = objects?.deployment.spec?.template.spec;
+  if (!pod) throw new Error('no pod template rendered');
+  const container = (name: string) => pod.containers.find((c) => c.name === name);
+  const drainTimeout = container('worker')?.env?.find((e) => e.name === 'SLM_FLEET_DRAIN_TIMEOUT')?.value;
+  return { pod, container, drainTimeout };
+}
+
+describe('desiredObjects: a replica leaving', () => {
+  it("holds both containers in a preStop on the worker's GET /drain", () => {
+    const { container } = podOf();
+    const drain = { preStop: { httpGet: { path: '/drain', port: 8082 } } };
+    expect(container('worker')?.lifecycle).toEqual(drain);
+    expect(container('engine')?.lifecycle).toEqual(drain);
+  });
+
+  it('drains for the call timeout, 60 s by default, and gives the engine 30 s more to stop', () => {
+    const { pod, drainTimeout } = podOf();
+    expect(drainTimeout).toBe('60s');
+    expect(pod.terminationGracePeriodSeconds).toBe(90);
+  });
+
+  it('sizes the drain and the termination grace from engine.callTimeoutSeconds', () => {
+    const { pod, drainTimeout } = podOf({ callTimeoutSeconds: 600 });
+    expect(drainTimeout).toBe('600s');
+    expect(pod.terminationGracePeriodSeconds).toBe(630);
+  });
+});
