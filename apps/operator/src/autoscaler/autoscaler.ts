@@ -92,7 +92,7 @@ export class Autoscaler {
     await this.deps.queues.close();
   }
 
-  /** One interval: read, plan, write. Exposed for tests; the loop calls it. */
+  /** One interval: read, plan, write. */
   async tick(): Promise<void> {
     const now = this.now();
     const managed = this.deps.specialists
