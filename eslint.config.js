@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's strict rules, and Nx module boundaries: libs never import apps,
-// apps never import each other, only the CLI wires apps together.
+// apps never import each other, only the CLI and its local mode wire apps together.
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
@@ -29,14 +29,20 @@ export default tseslint.config(
     },
   },
   {
-    // The one executable: its subcommands start the apps, so only here may apps be imported.
-    files: ['apps/cli/src/**/*.ts'],
+    // The executable and its local mode start the apps, so only there may apps be imported.
+    files: ['apps/cli/src/**/*.ts', 'apps/local/src/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {
           ...boundaries,
-          allow: ['@slm-fleet/operator', '@slm-fleet/router', '@slm-fleet/worker', '@slm-fleet/engine-sim'],
+          allow: [
+            '@slm-fleet/operator',
+            '@slm-fleet/router',
+            '@slm-fleet/worker',
+            '@slm-fleet/engine-sim',
+            '@slm-fleet/local',
+          ],
         },
       ],
     },

@@ -4,9 +4,15 @@ require_tools() {
   local missing=()
   for tool in node npm go python3 openssl curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   [ ${#missing[@]} -eq 0 ] || die "missing prerequisites: ${missing[*]} (see README: Prerequisites)"
+  require_node
+  go version | grep -Eq 'go1\.(2[6-9]|[3-9][0-9])' || die "Go >= 1.26 is required to build the platform, found: $(go version)"
+}
+
+# Local mode needs only Node (and Redis, installed on demand); tests need the rest too.
+require_node() {
+  command -v node >/dev/null && command -v npm >/dev/null || die "Node.js >= 20.19 with npm is required (see README: Prerequisites)"
   node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
     die "Node >= 20.19 is required, found $(node --version)"
-  go version | grep -Eq 'go1\.(2[6-9]|[3-9][0-9])' || die "Go >= 1.26 is required to build the platform, found: $(go version)"
 }
 
 # npm ci when node_modules does not match the lockfile (always in CI). npm ci also builds

@@ -1,13 +1,9 @@
 import { Command, Option } from 'commander';
-import { createJsonLogger, runUntilSignal, type RunningService } from '@slm-fleet/service';
+import { runUntilSignal } from '@slm-fleet/service';
 import { serviceCommands, type Needs, type ServeOptions } from './commands.js';
 import { checkRedisUrl, parseHost, parsePort } from './options.js';
-import { engineSimOptions, queueOptions, routerOptions, workerOptions } from './service-options.js';
-
-/** The default values of a list of flags, keyed as commander keys parsed options. */
-function defaultsOf(options: Option[]): ServeOptions {
-  return Object.fromEntries(options.map((o) => [o.attributeName(), o.defaultValue])) as unknown as ServeOptions;
-}
+import { queueOptions } from './service-options.js';
+import { localOptions, type LocalCommandOptions } from './local-options.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -55,40 +51,27 @@ export function buildProgram(): Command {
 
   const local = program
     .command('local')
-    .description('run router, operator, worker and engine simulator together in one process')
-    .option('--host <address>', 'address to bind the HTTP servers to', parseHost, '127.0.0.1')
-    .option('--http-port <port>', "the router's HTTP port; the others take free ports", parsePort('--http-port'), 8080);
-  for (const option of [...queueOptions(), ...routerOptions()]) local.addOption(option);
+    .description(
+      'run slm-fleet on this machine without Kubernetes: Specialists from YAML files, worker processes scaled by the autoscaler, a demo workload',
+    )
+    .option('--host <address>', 'address to bind the router to', parseHost, '127.0.0.1')
+    .option('--http-port <port>', "the router's HTTP port (OpenAI API, metrics)", parsePort('--http-port'), 8080);
+  for (const option of [...queueOptions(), ...localOptions()]) local.addOption(option);
   local.addOption(
-    new Option('--specialist <namespace/name>', 'the Specialist the local worker serves').default(
-      'demo/invoice-extractor',
+    new Option('--redis-url <url>', 'Redis to use (default: start a redis-server on a free loopback port)').env(
+      'REDIS_URL',
     ),
   );
-  local.addOption(new Option('--config <path>', 'operator configuration').env('SLM_FLEET_OPERATOR_CONFIG'));
-  addConnectionOptions(local, ['redis', 'kube']).action(async (options: ServeOptions) => {
-    checkRedisUrl(options.redisUrl, local.getOptionValueSource('redisUrl'));
-    const simulator = defaultsOf(engineSimOptions());
-    const start = (name: string, overrides: Partial<ServeOptions>): Promise<RunningService> => {
-      const service = serviceCommands.find((c) => c.name === name);
-      if (!service) throw new Error(`local: no service command named ${name}`);
-      return service.start({ ...simulator, ...defaultsOf(workerOptions()), ...options, httpPort: 0, ...overrides });
-    };
-    // Start order: engine first, then the worker on it, the operator, and the router last
-    // (it is the front door, so it stops first).
-    const engine = await start('engine-sim', {});
-    const started = [
-      engine,
-      await start('worker', { engineUrl: `http://127.0.0.1:${engine.port}/v1`, model: simulator.model }),
-      await start('operator', {}),
-      // The router serves the worker's namespace unless told otherwise.
-      await start('router', {
-        httpPort: options.httpPort,
-        ...(local.getOptionValueSource('namespace') === 'default'
-          ? { namespace: options.specialist.split('/')[0] ?? options.namespace }
-          : {}),
-      }),
-    ];
-    runUntilSignal(started, createJsonLogger('local'));
+  local.action(async (options: LocalCommandOptions) => {
+    if (options.redisUrl) checkRedisUrl(options.redisUrl, local.getOptionValueSource('redisUrl'));
+    const { startLocal } = await import('@slm-fleet/local');
+    const { services, logger } = await startLocal({
+      ...options,
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+      ...(options.engineUrl ? { engineUrl: options.engineUrl } : {}),
+      cliPath: process.argv[1] ?? 'slm-fleet',
+    });
+    runUntilSignal(services, logger);
   });
 
   return program;

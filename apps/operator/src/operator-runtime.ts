@@ -19,11 +19,10 @@ import {
   type ResourceRef,
 } from '@slm-fleet/k8s';
 import type { ControllerMetrics } from '@slm-fleet/telemetry';
+import { QueueReader, RouterScraper } from '@slm-fleet/load-signals';
 import type { RedisClient } from '@slm-fleet/queue';
 import { MANAGED_BY, SPECIALIST_LABEL } from '@slm-fleet/workloads';
 import { Autoscaler } from './autoscaler/autoscaler.js';
-import { QueueReader } from './autoscaler/queue-reader.js';
-import { RouterScraper } from './autoscaler/router-scraper.js';
 import { gpuPoolOf } from './autoscaler/scaling-inputs.js';
 import { ScalingObservations } from './autoscaler/scaling-observations.js';
 import { SpecialistScaleWriter } from './autoscaler/specialist-scale-writer.js';

@@ -5,6 +5,7 @@ import type { RouterOptions } from './router-options.js';
 import { RouterModule } from './router.module.js';
 
 export type { RouterOptions } from './router-options.js';
+export { FixedRoutingSource, type LocalResources, type RoutingSource } from './routing/routing-source.js';
 
 export interface RunningRouter extends RunningService {
   /** The bound gRPC port (useful when asked for port 0). */
@@ -13,11 +14,12 @@ export interface RunningRouter extends RunningService {
 }
 
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
-  const { host, httpPort, kubeconfig, ...rest } = options;
-  const kubeConfig = loadKubeConfig(kubeconfig);
+  const { host, httpPort, kubeconfig, routing, ...rest } = options;
+  // Local mode hands the routing in; no cluster is needed then.
+  const source = routing ? { routing } : { kubeConfig: loadKubeConfig(kubeconfig) };
   const running = await startService({
     name: 'router',
-    module: RouterModule.forRoot({ ...rest, host, kubeConfig }),
+    module: RouterModule.forRoot({ ...rest, host, ...source }),
     host,
     httpPort,
     httpBodyLimitBytes: 2 * options.maxRequestBytes,

@@ -14,13 +14,15 @@ import { ReplyListener } from './dispatch/reply-listener.js';
 import { agentRouterServer, measuredAgentRouterService } from './grpc/agent-router.service.js';
 import type { RouterOptions } from './router-options.js';
 import { RouterMetrics } from './router-metrics.js';
+import type { RoutingSource } from './routing/routing-source.js';
 import { RoutingTableSource } from './routing/routing-table.source.js';
 
 export const ROUTER_CORE = Symbol('ROUTER_CORE');
 
-/** The options with the kubeconfig loaded; the HTTP port is startService's. */
-export interface RouterSettings extends Omit<RouterOptions, 'httpPort' | 'kubeconfig'> {
-  kubeConfig: KubeConfig;
+/** The options with the kubeconfig loaded (or a routing source given); the HTTP port is startService's. */
+export interface RouterSettings extends Omit<RouterOptions, 'httpPort' | 'kubeconfig' | 'routing'> {
+  kubeConfig?: KubeConfig;
+  routing?: RoutingSource;
 }
 
 /** How long a stopping router lets calls in flight finish before closing anyway. */
@@ -40,7 +42,7 @@ export class RouterCore {
   readonly redis: RedisClient;
   private readonly replyConnection: RedisClient;
   private readonly queues: QueueRegistry;
-  private readonly routing: RoutingTableSource;
+  private readonly routing: RoutingSource;
   private readonly replies: ReplyListener;
   private readonly server = new Server({
     // Our own size check answers with a clearer message; grpc-js's limit stops abuse beyond it.
@@ -65,7 +67,7 @@ export class RouterCore {
     logRedisErrors(this.replyConnection, logger, 'router-replies');
     this.queues = new QueueRegistry(this.redis, settings.queuePrefix);
     this.metrics = new RouterMetrics(registry, this.queues);
-    this.routing = new RoutingTableSource(settings.kubeConfig, settings.namespace, logger);
+    this.routing = settings.routing ?? clusterRouting(settings, logger);
     const replyTo = replyListKey(settings.queuePrefix, this.routerId);
     this.dispatcher = new CallDispatcher({
       redis: this.redis,
@@ -137,3 +139,8 @@ export class RouterCore {
 }
 
 export type { Server };
+
+function clusterRouting(settings: RouterSettings, logger: LoggerService): RoutingSource {
+  if (!settings.kubeConfig) throw new Error('the router needs a kubeconfig or a routing source');
+  return new RoutingTableSource(settings.kubeConfig, settings.namespace, logger);
+}

@@ -1,3 +1,5 @@
+import type { RoutingSource } from './routing/routing-source.js';
+
 /** The router's options: the `slm-fleet router` flags (apps/cli/src/service-options.ts). */
 export interface RouterOptions {
   host: string;
@@ -11,4 +13,6 @@ export interface RouterOptions {
   namespace: string;
   maxRequestBytes: number;
   kubeconfig?: string;
+  /** Local mode: the routing table from resources in memory instead of the cluster's. */
+  routing?: RoutingSource;
 }

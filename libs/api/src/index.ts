@@ -4,3 +4,4 @@ export { API_VERSION, GROUP, VERSION, buildCrd, resourceDefinitions, type Resour
 export { generatedFiles, type GeneratedFile } from './generate.js';
 export * from './conditions.js';
 export type { ResourceMeta } from './resource-meta.js';
+export { validateAgentTaskSpec, validateSpecialistSpec, type SpecValidation } from './validate-spec.js';

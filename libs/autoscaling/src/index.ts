@@ -11,6 +11,7 @@ export {
   type SpecialistScalingInput,
   type SpecialistScalingPlan,
 } from './plan-scaling.js';
+export { policySpecOf, priorityOf } from './policy-spec-of.js';
 export { shareGpus } from './share-gpus.js';
 export type {
   GpuGrant,

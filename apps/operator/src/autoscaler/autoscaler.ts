@@ -13,18 +13,16 @@ import { objectKey, type Informer } from '@slm-fleet/k8s';
 import type { ControllerMetrics } from '@slm-fleet/telemetry';
 import { SPECIALIST_LABEL } from '@slm-fleet/workloads';
 import type { EventRecorder } from '../events.js';
-import type { QueueReader } from './queue-reader.js';
-import type { RouterRates, RouterScraper } from './router-scraper.js';
+import type { QueueReader, RouterRates, RouterScraper } from '@slm-fleet/load-signals';
 import type { ScalingObservations } from './scaling-observations.js';
 import {
   currentReplicasOf,
   freeGpusOf,
   gpusPerReplicaOf,
   pendingUnschedulableOf,
-  policySpecOf,
-  priorityOf,
   type GpuPool,
 } from './scaling-inputs.js';
+import { policySpecOf, priorityOf } from '@slm-fleet/autoscaling';
 import { AUTOSCALER_STATE_ANNOTATION, type SpecialistScaleWriter } from './specialist-scale-writer.js';
 
 /**

@@ -1,7 +1,6 @@
 // From cluster objects to the policy's inputs: pure, so each rule is tested without a cluster.
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import type { AgentTask, Specialist } from '@slm-fleet/api';
-import type { ScalingPolicySpec } from '@slm-fleet/autoscaling';
+import type { Specialist } from '@slm-fleet/api';
 import { placementFor } from '@slm-fleet/placement';
 import { desiredReplicas, type WorkloadSettings } from '@slm-fleet/workloads';
 
@@ -12,32 +11,6 @@ export interface GpuPool {
   resourceName: string;
   /** A node is in the pool when it has every label of one of these. */
   nodeSelectors: Record<string, string>[];
-}
-
-/** The Specialist's scaling settings, with the strictest latency target of its tasks. */
-export function policySpecOf(specialist: Specialist, tasks: readonly AgentTask[]): ScalingPolicySpec {
-  const { scaling, engine } = specialist.spec;
-  const targets = [scaling.targetLatencyMs, ...tasksServedBy(specialist, tasks).map((t) => t.spec.targetLatencyMs)];
-  const known = targets.filter((t): t is number => typeof t === 'number' && t > 0);
-  return {
-    minReplicas: scaling.minReplicas,
-    maxReplicas: scaling.maxReplicas,
-    targetQueuePerReplica: scaling.targetQueuePerReplica,
-    maxConcurrency: engine.maxConcurrency,
-    scaleDownDelaySeconds: scaling.scaleDownDelaySeconds,
-    ...(known.length > 0 ? { targetLatencyMs: Math.min(...known) } : {}),
-  };
-}
-
-/**
- * The highest priority among the tasks it serves: AgentTasks routing to it, and 0 for a task
- * it lists that has no AgentTask (such calls run at the default priority).
- */
-export function priorityOf(specialist: Specialist, tasks: readonly AgentTask[]): number {
-  const served = tasksServedBy(specialist, tasks);
-  const withoutTask = specialist.spec.tasks.some((name) => !tasks.some((t) => sameTask(t, specialist, name)));
-  const priorities = [...served.map((t) => t.spec.priority), ...(withoutTask || served.length === 0 ? [0] : [])];
-  return Math.max(...priorities);
 }
 
 /** Replicas asked for now: spec.replicas within the bounds, as the Deployment gets it. */
@@ -123,16 +96,4 @@ function gpuRequestOf(pod: V1Pod, resourceName: string): number {
 function wholeNumber(quantity: string | undefined): number {
   const value = Number(quantity);
   return Number.isInteger(value) && value > 0 ? value : 0;
-}
-
-function tasksServedBy(specialist: Specialist, tasks: readonly AgentTask[]): AgentTask[] {
-  return tasks.filter(
-    (task) =>
-      task.metadata.namespace === specialist.metadata.namespace &&
-      task.spec.specialists.some((ref) => ref.name === specialist.metadata.name),
-  );
-}
-
-function sameTask(task: AgentTask, specialist: Specialist, name: string): boolean {
-  return task.metadata.namespace === specialist.metadata.namespace && task.metadata.name === name;
 }

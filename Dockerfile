@@ -1,0 +1,60 @@
+# syntax=docker/dockerfile:1
+# The slm-fleet image: one image for every subcommand of the `slm-fleet` CLI (operator, router,
+# worker, engine-sim). The Helm chart runs its operator and router from it, and the operator
+# runs its worker subcommand beside every Specialist's engine.
+#
+#   docker build -t slm-fleet:0.1.0 .
+#   docker run --rm slm-fleet:0.1.0 --help
+#
+# test/chart/dockerfile.test.ts checks what can be checked without a Docker engine: every path
+# copied exists after `npm run build`, nothing imported at run time is pruned, and the
+# entrypoint is the CLI whose parser takes the chart's and the operator's container arguments.
+
+# Node.js 24 LTS. Pin a digest as well (node:24.20.0-bookworm-slim@sha256:...) where builds
+# must be reproducible; override with --build-arg NODE_IMAGE=...
+ARG NODE_IMAGE=node:24.20.0-bookworm-slim
+
+# ---- build: install with the lockfile, compile, then drop what only the build needs ----------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+# The whole (dockerignored) source: npm ci runs the root `prepare` script, which compiles every
+# workspace package (tsc -b tsconfig.build.json), so the sources must be there.
+COPY . .
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --no-audit --no-fund
+RUN npm run build
+# Production dependencies only: what the lockfile does not mark dev (the test checks that every
+# package the compiled code imports is among them).
+RUN --mount=type=cache,target=/root/.npm \
+    npm prune --omit=dev --no-audit --no-fund
+# Of each workspace package keep its manifest, its compiled dist/, the CLI's bin/ and its own
+# node_modules/ (npm nests a dependency there when its version differs from the root's):
+# sources, build info and source maps stay behind.
+RUN find apps libs -mindepth 2 -maxdepth 2 \
+      ! -name dist ! -name bin ! -name node_modules ! -name package.json -exec rm -rf {} + \
+ && find apps/*/dist libs/*/dist -type f \( -name '*.tsbuildinfo' -o -name '*.map' \) -delete
+
+# ---- runtime ------------------------------------------------------------------------------
+FROM ${NODE_IMAGE}
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="slm-fleet" \
+      org.opencontainers.image.description="Serve fleets of small language model specialists on Kubernetes: operator, router, worker, engine simulator" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
+ENV NODE_ENV=production
+# Only node runs here: remove the package managers the base image ships.
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+      /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
+WORKDIR /app
+# Owned by root and read-only to the service user. node_modules/@slm-fleet/* are symlinks into
+# apps/ and libs/, so the layout is kept as it is in the repository.
+COPY --from=build /src/package.json /src/package-lock.json ./
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/apps ./apps
+COPY --from=build /src/libs ./libs
+# Not root: uid/gid 65532 (no passwd entry needed), as the chart's runAsUser says.
+USER 65532:65532
+EXPOSE 8080 8081 8082 50051
+ENTRYPOINT ["node", "/app/apps/cli/bin/slm-fleet.js"]
+CMD ["--help"]

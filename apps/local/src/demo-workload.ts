@@ -1,0 +1,115 @@
+import { Metadata, credentials, type ServiceError } from '@grpc/grpc-js';
+import { AgentRouterClient, InvokeRequest } from '@slm-fleet/proto';
+
+/** One task's demo traffic: a base rate, and bursts of a higher one. */
+export interface DemoTraffic {
+  task: string;
+  prompt: string;
+  baseRatePerSecond: number;
+  burst?: { ratePerSecond: number; seconds: number; everySeconds: number };
+}
+
+/** What the demo saw of a task over the last window. */
+export interface TaskFigures {
+  task: string;
+  callsPerSecond: number;
+  p50Ms: number | undefined;
+  p99Ms: number | undefined;
+  failed: number;
+}
+
+const WINDOW_MS = 20_000;
+const TICK_MS = 100;
+
+/**
+ * An agent workload for the demo: calls over gRPC at each task's rate (Poisson arrivals; bursts
+ * on a schedule), recording each call's latency for the live view.
+ */
+export class DemoWorkload {
+  private readonly client: InstanceType<typeof AgentRouterClient>;
+  private readonly done = new Map<string, { at: number; ms: number; ok: boolean }[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private readonly startedAt = Date.now();
+  private readonly nextAt = new Map<string, number>();
+
+  constructor(
+    grpcPort: number,
+    private readonly traffic: readonly DemoTraffic[],
+  ) {
+    this.client = new AgentRouterClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+  }
+
+  /** Stops sending, lets the calls in flight finish (each has a deadline), closes the channel. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all(this.inFlight);
+    this.client.close();
+  }
+
+  figures(now = Date.now()): TaskFigures[] {
+    return this.traffic.map(({ task }) => {
+      const recent = (this.done.get(task) ?? []).filter((c) => c.at > now - WINDOW_MS);
+      const ok = recent
+        .filter((c) => c.ok)
+        .map((c) => c.ms)
+        .sort((a, b) => a - b);
+      const seconds = Math.min(WINDOW_MS, now - this.startedAt) / 1000;
+      return {
+        task,
+        callsPerSecond: seconds > 0 ? ok.length / seconds : 0,
+        p50Ms: percentile(ok, 0.5),
+        p99Ms: percentile(ok, 0.99),
+        failed: recent.length - ok.length,
+      };
+    });
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const elapsed = (now - this.startedAt) / 1000;
+    for (const traffic of this.traffic) {
+      const rate = rateAt(traffic, elapsed);
+      // Poisson arrivals: exponential gaps at the current rate.
+      let next = this.nextAt.get(traffic.task) ?? now;
+      for (; next <= now && rate > 0; next += (-Math.log(1 - Math.random()) / rate) * 1000) this.call(traffic);
+      this.nextAt.set(traffic.task, rate > 0 ? next : now + TICK_MS);
+    }
+  }
+
+  private call(traffic: DemoTraffic): void {
+    const started = Date.now();
+    const request = InvokeRequest.fromPartial({ task: traffic.task, prompt: traffic.prompt });
+    const call = new Promise<void>((resolve) => {
+      this.client.invoke(request, new Metadata(), { deadline: Date.now() + 60_000 }, (error: ServiceError | null) => {
+        this.record(traffic.task, Date.now() - started, error === null);
+        resolve();
+      });
+    });
+    this.inFlight.add(call);
+    void call.then(() => this.inFlight.delete(call));
+  }
+
+  private record(task: string, ms: number, ok: boolean): void {
+    const now = Date.now();
+    const list = (this.done.get(task) ?? []).filter((c) => c.at > now - WINDOW_MS);
+    list.push({ at: now, ms, ok });
+    this.done.set(task, list);
+  }
+}
+
+/** The rate at `elapsed` seconds: the burst's during a burst, else the base rate. */
+export function rateAt(traffic: DemoTraffic, elapsed: number): number {
+  const { burst } = traffic;
+  if (burst && elapsed % burst.everySeconds >= burst.everySeconds - burst.seconds) return burst.ratePerSecond;
+  return traffic.baseRatePerSecond;
+}
+
+export function percentile(sorted: readonly number[], q: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}

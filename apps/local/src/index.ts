@@ -1,0 +1,165 @@
+// `slm-fleet local`: the whole system on one machine without Kubernetes. Specialists and
+// AgentTasks come from YAML files; a replica is a worker process beside an engine (the
+// simulator, or an OpenAI-compatible server on the workstation); the operator's autoscaling
+// policy sizes them; the router is the real one.
+import type { LoggerService } from '@nestjs/common';
+import { createJsonLogger } from '@slm-fleet/service';
+import { connectRedis, logRedisErrors } from '@slm-fleet/queue';
+import { QueueReader, RouterScraper } from '@slm-fleet/load-signals';
+import { FixedRoutingSource, startRouter } from '@slm-fleet/router';
+import { DemoWorkload } from './demo-workload.js';
+import { demoTrafficFor } from './demo-traffic.js';
+import { LiveView } from './live-loop.js';
+import { LocalAutoscaler } from './local-autoscaler.js';
+import { LocalFleet } from './local-fleet.js';
+import { startLocalRedis } from './local-redis.js';
+import { LOCAL_NAMESPACE, loadLocalResources } from './local-resources.js';
+
+export { loadLocalResources, LOCAL_NAMESPACE } from './local-resources.js';
+
+export interface LocalOptions {
+  /** Directory of Specialist and AgentTask YAML files. */
+  resources: string;
+  /** Redis to use; without it, local mode starts a redis-server of its own. */
+  redisUrl?: string;
+  queuePrefix: string;
+  host: string;
+  httpPort: number;
+  grpcPort: number;
+  /** An OpenAI-compatible engine for every Specialist instead of the simulator. */
+  engineUrl?: string;
+  /** Run the demo workload and its live view. */
+  demo: boolean;
+  /** The slm-fleet executable, to start worker and simulator processes with. */
+  cliPath: string;
+  intervalSeconds: number;
+}
+
+export interface Stoppable {
+  stop: () => Promise<void>;
+  stopTimeoutMs?: number;
+}
+
+/**
+ * Starts everything; returns what to stop, in start order (stop them in reverse). A failure
+ * half-way stops what had started before it is thrown.
+ */
+export async function startLocal(options: LocalOptions): Promise<{ services: Stoppable[]; logger: LoggerService }> {
+  const services: Stoppable[] = [];
+  try {
+    return await startAll(options, services);
+  } catch (error) {
+    for (const service of [...services].reverse()) await service.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startAll(
+  options: LocalOptions,
+  services: Stoppable[],
+): Promise<{ services: Stoppable[]; logger: LoggerService }> {
+  // The live view owns the terminal: logs below warnings would scroll it away.
+  if (options.demo) process.env['SLM_FLEET_LOG_LEVEL'] ??= 'warn';
+  const logger = createJsonLogger('local');
+  const resources = loadLocalResources(options.resources);
+  const redis = options.redisUrl ? undefined : await startLocalRedis();
+  if (redis) services.push(redis);
+  const redisUrl = options.redisUrl ?? redis?.url ?? '';
+
+  // The fleet tells the routing table when readiness changes; the table reads the fleet.
+  const changed: { routing?: FixedRoutingSource } = {};
+  const fleet = new LocalFleet(
+    resources.specialists,
+    {
+      cliPath: options.cliPath,
+      redisUrl,
+      queuePrefix: options.queuePrefix,
+      ...(options.engineUrl ? { engineUrl: options.engineUrl } : {}),
+    },
+    logger,
+    () => changed.routing?.refresh(),
+  );
+  const routing = new FixedRoutingSource(LOCAL_NAMESPACE, () => ({
+    specialists: fleet.specialistsWithStatus(),
+    agentTasks: resources.agentTasks,
+  }));
+  changed.routing = routing;
+  const readiness = setInterval(() => void fleet.refreshReadiness(), 1000);
+  // Last resort: whatever way this process ends, no worker or engine outlives it.
+  process.once('exit', () => fleet.kill());
+  services.push({
+    stop: async () => {
+      clearInterval(readiness);
+      await fleet.stop();
+    },
+    stopTimeoutMs: 45_000,
+  });
+
+  const router = await startRouter({
+    host: options.host,
+    httpPort: options.httpPort,
+    grpcPort: options.grpcPort,
+    redisUrl,
+    queuePrefix: options.queuePrefix,
+    namespace: LOCAL_NAMESPACE,
+    maxRequestBytes: 1024 * 1024,
+    routing,
+  });
+  services.push(router);
+
+  const connection = connectRedis({ url: redisUrl, connectionName: 'slm-fleet-local-autoscaler', failFast: true });
+  logRedisErrors(connection, logger, 'local-autoscaler');
+  const autoscaler = new LocalAutoscaler({
+    specialists: resources.specialists,
+    agentTasks: resources.agentTasks,
+    fleet,
+    queues: new QueueReader(connection, options.queuePrefix),
+    router: new RouterScraper(() => [`http://127.0.0.1:${router.port}/metrics`]),
+    intervalMs: options.intervalSeconds * 1000,
+    logger,
+    onScaled: (key, from, to, reason) => live?.noteScaling(`${key} ${from} -> ${to}: ${reason}`),
+  });
+  autoscaler.start();
+  services.push({
+    stop: async () => {
+      await autoscaler.stop();
+      connection.disconnect();
+    },
+  });
+  logger.log({
+    msg: 'local mode serving',
+    grpc: `${options.host}:${router.grpcPort}`,
+    http: `${options.host}:${router.port}`,
+    specialists: resources.specialists.map((s) => s.metadata.name),
+    tasks: tasksOf(resources),
+    // Only a Redis it started itself: a given URL may hold a password.
+    ...(redis ? { startedRedis: redis.url } : {}),
+  });
+
+  let live: LiveView | undefined;
+  if (options.demo) {
+    const priorities = new Map(resources.agentTasks.map((t) => [t.metadata.name, t.spec.priority]));
+    const tasks = tasksOf(resources).map((name) => ({ name, priority: priorities.get(name) ?? 0 }));
+    const demo = new DemoWorkload(router.grpcPort, demoTrafficFor(tasks));
+    live = new LiveView(demo, fleet, autoscaler, routing);
+    demo.start();
+    live.start();
+    const view = live;
+    services.push({
+      stop: async () => {
+        view.stop();
+        await demo.stop();
+      },
+      stopTimeoutMs: 65_000,
+    });
+  }
+  return { services, logger };
+}
+
+function tasksOf(resources: ReturnType<typeof loadLocalResources>): string[] {
+  const tasks = new Set([
+    ...resources.agentTasks.map((t) => t.metadata.name),
+    ...resources.specialists.flatMap((s) => s.spec.tasks),
+  ]);
+  return [...tasks].sort();
+}

@@ -1,0 +1,32 @@
+// Checks a spec read from a file (local mode) against the same schema the CRDs are built from,
+// with the CRD's defaults filled in. The CEL rules of the CRDs are not evaluated here.
+import { Ajv, type ValidateFunction } from 'ajv';
+import { AgentTaskSpec } from './agent-task.js';
+import { SpecialistSpec } from './specialist.js';
+
+export type SpecValidation<T> = { spec: T; errors?: undefined } | { spec?: undefined; errors: string[] };
+
+// strict: false lets the Kubernetes extensions (x-kubernetes-*) through; useDefaults fills in
+// what the API server's defaulting would.
+const ajv = new Ajv({ strict: false, useDefaults: true, allErrors: true });
+const specialistValidator = ajv.compile<SpecialistSpec>(SpecialistSpec);
+const agentTaskValidator = ajv.compile<AgentTaskSpec>(AgentTaskSpec);
+
+export function validateSpecialistSpec(input: unknown): SpecValidation<SpecialistSpec> {
+  return validate(specialistValidator, input);
+}
+
+export function validateAgentTaskSpec(input: unknown): SpecValidation<AgentTaskSpec> {
+  return validate(agentTaskValidator, input);
+}
+
+/** Errors name the field as `spec.a.b` (from ajv's JSON pointer), as kubectl would. */
+function validate<T>(validator: ValidateFunction<T>, input: unknown): SpecValidation<T> {
+  const spec = structuredClone(input ?? {});
+  if (validator(spec)) return { spec };
+  const errors = (validator.errors ?? []).map((error) => {
+    const missing = error.keyword === 'required' ? `.${String(error.params['missingProperty'])}` : '';
+    return `spec${error.instancePath.replaceAll('/', '.')}${missing}: ${error.message ?? 'is not valid'}`;
+  });
+  return { errors: [...new Set(errors)].slice(0, 5) };
+}

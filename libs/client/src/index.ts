@@ -1,0 +1,22 @@
+// @slm-fleet/client: call slm-fleet tasks from an agent service (see docs/client.md).
+export { SlmFleetClient, CLIENT_VERSION } from './client.js';
+export { DEFAULT_TIMEOUT_MS, type RetryEvent, type SlmFleetClientOptions } from './client-options.js';
+export { ERROR_REASON_TRAILER, SlmFleetError, type StatusName } from './errors.js';
+export { DEFAULT_RETRY_POLICY, isRetryable, type RetryPolicy } from './retry-policy.js';
+export type {
+  AnsweredBy,
+  CallOptions,
+  ChatMessage,
+  GenerationParameters,
+  InvokeInput,
+  InvokeOptions,
+  InvokeResult,
+  InvokeStreamChunk,
+  TaskInfo,
+  TaskRoute,
+  Timings,
+  Usage,
+} from './types.js';
+// Credentials come from the client's own grpc-js: grpc-js checks them with instanceof, so
+// credentials made by another copy of grpc-js would be refused.
+export { credentials, type ChannelCredentials } from '@grpc/grpc-js';

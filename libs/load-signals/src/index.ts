@@ -1,0 +1,4 @@
+// Reading the autoscaler's signals: each Specialist's queue from Redis, and arrival rates and
+// service times from the routers' /metrics. The operator and local mode both use them.
+export { QueueReader } from './queue-reader.js';
+export { RouterScraper, type RouterRates } from './router-scraper.js';
