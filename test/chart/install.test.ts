@@ -105,9 +105,12 @@ describe('helm install and upgrade', () => {
       { namespace: ns, what: ['create', 'leases.coordination.k8s.io'] },
       { namespace: ns, what: ['get', `leases.coordination.k8s.io/${fullname}-operator`] },
       { namespace: ns, what: ['update', `leases.coordination.k8s.io/${fullname}-operator`] },
+      // The autoscaler finds the routers through their headless Service.
+      { namespace: ns, what: ['list', 'endpointslices.discovery.k8s.io'] },
     );
     const mustNot: Check[] = [
       { namespace: ns, what: ['get', 'secrets'] },
+      { namespace: 'default', what: ['list', 'endpointslices.discovery.k8s.io'] },
       { namespace: ns, what: ['list', 'secrets'] },
       { namespace: 'default', what: ['watch', 'secrets'] },
       { namespace: ns, what: ['get', 'configmaps'] },

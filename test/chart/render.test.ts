@@ -178,7 +178,8 @@ describe('helm chart rendering', () => {
       enabled: true,
       intervalSeconds: 7,
       countFreeGpus: false,
-      routerMetricsUrls: [`http://${FULLNAME}-router.${env().namespace}.svc:8080/metrics`],
+      routerMetricsUrls: [],
+      routerService: { namespace: env().namespace, name: `${FULLNAME}-router-grpc`, port: 8080 },
     });
     expect(config.workloads.defaultGpuProfiles).toEqual(['nvidia-h100']);
     expect(config.workloads.gpuProfiles.map((p) => p.name)).toEqual(['nvidia-l4', 'nvidia-h100']);

@@ -39,6 +39,14 @@ describe('parseOperatorConfig', () => {
     [{ autoscaler: { intervalSeconds: 0 } }, /autoscaler\.intervalSeconds must be a number of seconds from 1 to 300/],
     [{ autoscaler: { enabled: 'yes' } }, /autoscaler\.enabled must be true or false/],
     [
+      { autoscaler: { routerService: { name: 'r' } } },
+      /autoscaler\.routerService\.namespace must be a non-empty string/,
+    ],
+    [
+      { autoscaler: { routerService: { namespace: 'n', name: 'r', port: -1 } } },
+      /routerService\.port must be a port name or number/,
+    ],
+    [
       { autoscaler: { routerMetricsUrls: ['router:8080'] } },
       /autoscaler\.routerMetricsUrls must be a list of http\(s\) URLs/,
     ],

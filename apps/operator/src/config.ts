@@ -21,6 +21,8 @@ export interface AutoscalerConfig {
   intervalSeconds: number;
   /** The routers' metrics endpoints (arrival rate and service time per Specialist). */
   routerMetricsUrls: string[];
+  /** The routers' headless Service: one URL per ready router from its EndpointSlices. */
+  routerService?: { namespace: string; name: string; port: string | number } | undefined;
   /**
    * Share the GPUs free on the nodes by task priority. False where a cluster autoscaler adds
    * GPU nodes on demand: pods are then asked for and wait for their nodes.
@@ -98,9 +100,29 @@ function parseAutoscaler(input: unknown): AutoscalerConfig {
   if (!Array.isArray(urls) || urls.some((u) => typeof u !== 'string' || !/^https?:\/\/[^/]+/.test(u))) {
     throw new Error("autoscaler.routerMetricsUrls must be a list of http(s) URLs of routers' /metrics");
   }
+  const service = raw['routerService'];
+  let routerService: AutoscalerConfig['routerService'];
+  if (service !== undefined) {
+    if (!isObject(service)) throw new Error('autoscaler.routerService must be a mapping of namespace, name and port');
+    const port = service['port'] ?? 'http';
+    if (!(typeof port === 'string' && port !== '') && !(Number.isInteger(port) && (port as number) > 0)) {
+      throw new Error('autoscaler.routerService.port must be a port name or number');
+    }
+    routerService = {
+      namespace: stringField(service, 'namespace', 'autoscaler.routerService', ''),
+      name: stringField(service, 'name', 'autoscaler.routerService', ''),
+      port: port as string | number,
+    };
+  }
   const countFreeGpus = raw['countFreeGpus'] ?? true;
   if (typeof countFreeGpus !== 'boolean') throw new Error('autoscaler.countFreeGpus must be true or false');
-  return { enabled, intervalSeconds, routerMetricsUrls: urls as string[], countFreeGpus };
+  return {
+    enabled,
+    intervalSeconds,
+    routerMetricsUrls: urls as string[],
+    ...(routerService ? { routerService } : {}),
+    countFreeGpus,
+  };
 }
 
 export function loadOperatorConfig(path: string | undefined): OperatorConfig {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import {
+  DiscoveryV1Api,
   KubernetesObjectApi,
   type KubeConfig,
   type KubernetesObject,
@@ -19,7 +20,7 @@ import {
   type ResourceRef,
 } from '@slm-fleet/k8s';
 import type { ControllerMetrics } from '@slm-fleet/telemetry';
-import { QueueReader, RouterScraper } from '@slm-fleet/load-signals';
+import { QueueReader, RouterScraper, routerMetricsUrls } from '@slm-fleet/load-signals';
 import type { RedisClient } from '@slm-fleet/queue';
 import { MANAGED_BY, SPECIALIST_LABEL } from '@slm-fleet/workloads';
 import { Autoscaler } from './autoscaler/autoscaler.js';
@@ -146,7 +147,7 @@ export class OperatorRuntime {
             // Free GPUs are counted from the nodes, so the informer runs only when they are.
             nodes: informer<V1Node>(NODES, undefined, { clusterScoped: true }),
             queues: new QueueReader(redis.client, redis.queuePrefix),
-            routers: new RouterScraper(() => config.autoscaler.routerMetricsUrls),
+            routers: new RouterScraper(routerUrls(kubeConfig, config)),
             writer: new SpecialistScaleWriter(kubeConfig),
             events,
             observations,
@@ -230,4 +231,18 @@ export class OperatorRuntime {
       if (task.metadata.namespace === namespace) this.agentTaskQueue.add(objectKey(task));
     }
   }
+}
+
+/** The routers to scrape: the configured URLs, and one per ready pod of the routers' Service. */
+function routerUrls(kubeConfig: KubeConfig, config: OperatorConfig): () => Promise<string[]> {
+  const { routerMetricsUrls: fixed, routerService } = config.autoscaler;
+  const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
+  return async () => {
+    if (!routerService) return fixed;
+    const slices = await discovery.listNamespacedEndpointSlice({
+      namespace: routerService.namespace,
+      labelSelector: `kubernetes.io/service-name=${routerService.name}`,
+    });
+    return [...fixed, ...routerMetricsUrls(slices.items, routerService.port)];
+  };
 }

@@ -89,10 +89,6 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-operator" (include "slm-fleet.fullname" .)) .Values.operator.leaderElection.leaseName }}
 {{- end }}
 
-{{/* The regular router Service's in-cluster URL of /metrics (what the autoscaler reads by default). */}}
-{{- define "slm-fleet.routerMetricsUrl" -}}
-{{- printf "http://%s-router.%s.svc:8080/metrics" (include "slm-fleet.fullname" .) .Release.Namespace }}
-{{- end }}
 
 {{- define "slm-fleet.workerRedisSecretName" -}}
 {{- default .Values.redis.urlSecret.name .Values.worker.redisSecret.name }}

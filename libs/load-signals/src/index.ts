@@ -2,3 +2,4 @@
 // service times from the routers' /metrics. The operator and local mode both use them.
 export { QueueReader } from './queue-reader.js';
 export { RouterScraper, type RouterRates } from './router-scraper.js';
+export { routerMetricsUrls, type EndpointSliceLike } from './router-endpoints.js';

@@ -27,12 +27,18 @@ export class RouterScraper {
   private previousAt: number | undefined;
 
   constructor(
-    private readonly urls: () => readonly string[],
+    /** The routers to scrape now (a list, or a discovery that may take a request). */
+    private readonly urls: () => readonly string[] | Promise<readonly string[]>,
     private readonly fetchText: (url: string) => Promise<string> = fetchMetrics,
   ) {}
 
   async scrape(now: number): Promise<RouterRates> {
-    const urls = this.urls();
+    let urls: readonly string[];
+    try {
+      urls = await this.urls();
+    } catch {
+      urls = []; // discovery failed: no rates this interval, the policy sizes from the queues
+    }
     const scrapes = await Promise.all(
       urls.map(async (url) => {
         try {
