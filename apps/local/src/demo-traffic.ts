@@ -12,7 +12,8 @@ export function demoTrafficFor(tasks: readonly { name: string; priority: number 
     task: name,
     prompt: `A demo call of ${name}: Invoice INV-${100 + index}, 120.50 EUR, due 2026-12-01.`,
     baseRatePerSecond: index === 0 ? 2 : index === 1 ? 0 : 1,
-    ...(index === 0 ? { burst: { ratePerSecond: 14, seconds: 20, everySeconds: 90 } } : {}),
-    ...(index === 1 ? { burst: { ratePerSecond: 8, seconds: 15, everySeconds: 60 } } : {}),
+    // The first bursts come early, so a newcomer sees replicas added within half a minute.
+    ...(index === 0 ? { burst: { ratePerSecond: 14, seconds: 20, everySeconds: 90, firstAtSeconds: 15 } } : {}),
+    ...(index === 1 ? { burst: { ratePerSecond: 8, seconds: 15, everySeconds: 60, firstAtSeconds: 30 } } : {}),
   }));
 }

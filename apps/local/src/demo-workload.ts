@@ -6,7 +6,8 @@ export interface DemoTraffic {
   task: string;
   prompt: string;
   baseRatePerSecond: number;
-  burst?: { ratePerSecond: number; seconds: number; everySeconds: number };
+  /** From `firstAtSeconds` on, `seconds` at the burst's rate every `everySeconds`. */
+  burst?: { ratePerSecond: number; seconds: number; everySeconds: number; firstAtSeconds: number };
 }
 
 /** What the demo saw of a task over the last window. */
@@ -105,7 +106,8 @@ export class DemoWorkload {
 /** The rate at `elapsed` seconds: the burst's during a burst, else the base rate. */
 export function rateAt(traffic: DemoTraffic, elapsed: number): number {
   const { burst } = traffic;
-  if (burst && elapsed % burst.everySeconds >= burst.everySeconds - burst.seconds) return burst.ratePerSecond;
+  const since = burst ? elapsed - burst.firstAtSeconds : -1;
+  if (burst && since >= 0 && since % burst.everySeconds < burst.seconds) return burst.ratePerSecond;
   return traffic.baseRatePerSecond;
 }
 

@@ -18,14 +18,10 @@ describe('demo traffic', () => {
     expect(traffic[2]?.burst).toBeUndefined();
   });
 
-  it('runs a burst at the end of each period', () => {
-    const traffic = {
-      task: 't',
-      prompt: 'p',
-      baseRatePerSecond: 1,
-      burst: { ratePerSecond: 9, seconds: 10, everySeconds: 60 },
-    };
-    expect([0, 49, 50, 59, 60, 110].map((s) => rateAt(traffic, s))).toEqual([1, 1, 9, 9, 1, 9]);
+  it('runs a burst from its first time on, once a period', () => {
+    const burst = { ratePerSecond: 9, seconds: 10, everySeconds: 60, firstAtSeconds: 15 };
+    const traffic = { task: 't', prompt: 'p', baseRatePerSecond: 1, burst };
+    expect([0, 14, 15, 24, 25, 74, 75, 85].map((s) => rateAt(traffic, s))).toEqual([1, 1, 9, 9, 1, 1, 9, 1]);
   });
 
   it('takes percentiles of sorted latencies', () => {
