@@ -162,6 +162,7 @@ describe('helm chart rendering', () => {
         defaultGpuProfiles: '{nvidia-h100}',
         'image.repository': 'registry.example/slm-fleet',
         'image.tag': '1.2.3',
+        'engineImages.vllm': 'mirror.example/vllm:pinned',
       }),
     );
     const configMap = find(objects, 'ConfigMap', `${FULLNAME}-operator`) as unknown as {
@@ -182,6 +183,7 @@ describe('helm chart rendering', () => {
       routerService: { namespace: env().namespace, name: `${FULLNAME}-router-grpc`, port: 8080 },
     });
     expect(config.workloads.defaultGpuProfiles).toEqual(['nvidia-h100']);
+    expect(config.workloads.engineImages).toEqual({ vllm: 'mirror.example/vllm:pinned' });
     expect(config.workloads.gpuProfiles.map((p) => p.name)).toEqual(['nvidia-l4', 'nvidia-h100']);
     expect(config.workloads.worker).toEqual({
       image: 'registry.example/slm-fleet:1.2.3',

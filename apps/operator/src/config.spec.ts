@@ -36,6 +36,8 @@ describe('parseOperatorConfig', () => {
     [{ worker: { image: '' } }, /worker\.image must be a non-empty string/],
     [{ resyncSeconds: 0 }, /resyncSeconds must be a whole number of seconds, at least 1/],
     [[], /operator config must be a mapping/],
+    [{ engineImages: { openai: 'x' } }, /engineImages\.openai: not an engine that runs in a pod/],
+    [{ engineImages: { vllm: 'a b' } }, /engineImages\.vllm must be an image reference without spaces/],
     [{ autoscaler: { intervalSeconds: 0 } }, /autoscaler\.intervalSeconds must be a number of seconds from 1 to 300/],
     [{ autoscaler: { enabled: 'yes' } }, /autoscaler\.enabled must be true or false/],
     [

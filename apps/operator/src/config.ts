@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ENGINE_KINDS } from '@slm-fleet/api';
 import { parse } from 'yaml';
 import { defaultGpuProfiles, parseGpuProfiles, type GpuProfile } from '@slm-fleet/placement';
 import type { WorkloadSettings } from '@slm-fleet/workloads';
@@ -67,6 +68,7 @@ export function parseOperatorConfig(input: unknown): OperatorConfig {
   return {
     autoscaler: parseAutoscaler(raw['autoscaler']),
     workloads: {
+      engineImages: parseEngineImages(raw['engineImages']),
       gpuProfiles,
       defaultGpuProfiles: defaults as string[],
       worker: {
@@ -85,6 +87,22 @@ export function parseOperatorConfig(input: unknown): OperatorConfig {
     },
     resyncSeconds,
   };
+}
+
+function parseEngineImages(input: unknown): Record<string, string> {
+  const raw = input ?? {};
+  if (!isObject(raw)) throw new Error('engineImages must be a mapping of engine kind to image');
+  for (const [kind, image] of Object.entries(raw)) {
+    if (!(ENGINE_KINDS as readonly string[]).includes(kind) || kind === 'openai') {
+      throw new Error(
+        `engineImages.${kind}: not an engine that runs in a pod (${ENGINE_KINDS.filter((k) => k !== 'openai').join(', ')})`,
+      );
+    }
+    if (typeof image !== 'string' || !/^\S+$/.test(image)) {
+      throw new Error(`engineImages.${kind} must be an image reference without spaces`);
+    }
+  }
+  return raw as Record<string, string>;
 }
 
 function parseAutoscaler(input: unknown): AutoscalerConfig {

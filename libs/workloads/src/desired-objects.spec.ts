@@ -47,3 +47,23 @@ describe('desiredObjects: a replica leaving', () => {
     expect(pod.terminationGracePeriodSeconds).toBe(630);
   });
 });
+
+describe('desiredObjects: engine images', () => {
+  const engineImage = (engine: Partial<SpecialistSpec['engine']>, engineImages?: Record<string, string>) => {
+    const stored = specialist({ engine: { kind: 'vllm', maxConcurrency: 8, ...engine } });
+    const objects = desiredObjects(
+      { ...stored, metadata: { ...stored.metadata, uid: 'uid-1' } },
+      { ...settings, ...(engineImages ? { engineImages } : {}) },
+    );
+    return objects?.deployment.spec?.template.spec?.containers.find((c) => c.name === 'engine')?.image;
+  };
+
+  it("takes the operator's image for the engine kind over the default, and the Specialist's over both", () => {
+    expect(engineImage({})).toMatch(/^vllm\/vllm-openai:/);
+    expect(engineImage({}, { vllm: 'mirror.example/vllm:pinned' })).toBe('mirror.example/vllm:pinned');
+    expect(engineImage({ image: 'own.example/vllm:1' }, { vllm: 'mirror.example/vllm:pinned' })).toBe(
+      'own.example/vllm:1',
+    );
+    expect(engineImage({}, { sglang: 'mirror.example/sglang:1' })).toMatch(/^vllm\/vllm-openai:/);
+  });
+});

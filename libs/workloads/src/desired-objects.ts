@@ -17,6 +17,11 @@ export interface WorkloadSettings {
   gpuProfiles: GpuProfile[];
   /** Used when a Specialist names no profile. */
   defaultGpuProfiles: string[];
+  /**
+   * The image of each engine kind, over slm-fleet's defaults (a registry mirror, a pinned
+   * build); a Specialist's own `engine.image` wins over both.
+   */
+  engineImages?: Partial<Record<string, string>>;
 }
 
 export interface DesiredObjects {
@@ -42,7 +47,7 @@ export function desiredObjects(specialist: Specialist, settings: WorkloadSetting
       : undefined;
   const engine = renderEngine({
     kind: spec.engine.kind,
-    ...(spec.engine.image ? { image: spec.engine.image } : {}),
+    ...(imageOf(spec.engine, settings) ? { image: imageOf(spec.engine, settings) } : {}),
     ...(spec.engine.args ? { extraArgs: spec.engine.args } : {}),
     ...(spec.engine.env ? { env: spec.engine.env } : {}),
     model: { uri: spec.model.uri, servedName: spec.model.servedName ?? specialist.metadata.name },
@@ -148,4 +153,8 @@ function service(metadata: ChildMetadata, engine: EngineWorkload, selector: Reco
       ],
     },
   };
+}
+
+function imageOf(engine: Specialist['spec']['engine'], settings: WorkloadSettings): string | undefined {
+  return engine.image ?? settings.engineImages?.[engine.kind];
 }
