@@ -1,0 +1,193 @@
+// The commands of docs/api.md, docs/operations.md and docs/troubleshooting.md, run as written:
+// each ```sh block marked `<!-- test: <name> -->` is run by bash from the repository root
+// against real processes (router, worker, engine simulator, operator) on the local platform.
+// A block starts with placeholder assignments (NS=demo, ROUTER=127.0.0.1:50051, ...); the only
+// change the test makes is to set those to the suite's values.
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installCrds, repoRoot, useSuiteEnv, type SuiteEnv } from '@slm-fleet/testing';
+import {
+  queuePrefixOf,
+  simSpecialist,
+  startRouter,
+  startSimulator,
+  startWorker,
+  stopFleet,
+  type FleetProcess,
+} from '../data-plane/fleet.js';
+import {
+  startOperator,
+  stopOperator,
+  writeOperatorConfig,
+  type OperatorProcess,
+} from '../operator/operator-process.js';
+
+/** The ```sh block after `<!-- test: <name> -->` in docs/<file>. */
+async function docBlock(file: string, name: string): Promise<string> {
+  const text = await readFile(join(repoRoot, 'docs', file), 'utf8');
+  const marker = text.indexOf(`<!-- test: ${name} -->`);
+  if (marker === -1) throw new Error(`docs/${file} has no block marked "test: ${name}"`);
+  const block = /```sh\n([\s\S]*?)```/.exec(text.slice(marker));
+  if (!block?.[1]) throw new Error(`docs/${file}: no sh block after "test: ${name}"`);
+  return block[1];
+}
+
+/** Sets each placeholder the block assigns at the start of a line (`NAME=value`) to the suite's value. */
+function withValues(block: string, values: Record<string, string>): string {
+  let script = block;
+  for (const [name, value] of Object.entries(values)) {
+    const assignment = new RegExp(`^${name}=\\S+`, 'gm');
+    if (!assignment.test(script)) throw new Error(`the block does not set ${name}=:\n${block}`);
+    script = script.replace(assignment, `${name}=${value}`);
+  }
+  return script;
+}
+
+/**
+ * Runs a script in a process group of its own and ends the whole group afterwards (commands
+ * the script put in the background included). Resolves with the output; rejects on failure.
+ */
+function bash(script: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: repoRoot,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // the group has ended already
+      }
+      if (code === 0) resolve(output);
+      else reject(new Error(`the docs block failed (exit ${code}):\n${script}\n---\n${output}`));
+    });
+  });
+}
+
+/** The environment `eval "$(scripts/platform env)"` gives, for the suite. */
+const shellEnv = (env: SuiteEnv): NodeJS.ProcessEnv => ({
+  ...process.env,
+  KUBECONFIG: env.kubeconfigPath,
+  REDIS_URL: env.redisUrl,
+  PATH: env.platform.PATH,
+});
+
+describe('docs: calling the router, its metrics, calls that time out', () => {
+  const env = useSuiteEnv('docs-data-plane');
+  const processes: FleetProcess[] = [];
+  let router: FleetProcess;
+  let worker: FleetProcess;
+
+  beforeAll(async () => {
+    await installCrds(env());
+    await env().apply(simSpecialist('invoice-extractor', ['extract-invoice']));
+    // No worker serves this one: its calls wait in its queue.
+    await env().apply(simSpecialist('summarizer', ['summarize']));
+    router = await startRouter(env());
+    const engine = await startSimulator({ ttft: '5ms', tpot: '1ms' });
+    worker = await startWorker(env(), 'invoice-extractor', engine);
+    processes.push(router, engine, worker);
+  });
+  afterAll(async () => {
+    for (const process of processes.reverse()) await stopFleet(process);
+  });
+
+  const values = (): Record<string, string> => ({
+    NS: env().namespace,
+    ROUTER: `127.0.0.1:${router.grpcPort}`,
+    HTTP: `127.0.0.1:${router.port}`,
+    WORKER: `127.0.0.1:${worker.port}`,
+    PREFIX: queuePrefixOf(env()),
+  });
+  const run = async (file: string, name: string, only: string[]): Promise<string> => {
+    const all = values();
+    const picked = Object.fromEntries(only.map((key) => [key, all[key]!]));
+    return bash(withValues(await docBlock(file, name), picked), shellEnv(env()));
+  };
+
+  it('api.md: gRPC calls with grpcurl', async () => {
+    const output = await run('api.md', 'grpc', ['ROUTER']);
+    expect(output).toContain('slm.v1.AgentRouter.Invoke');
+    expect(output).toMatch(/"answeredBy": \{\s*"specialist": "[^"]+\/invoice-extractor"/);
+    expect(output).toMatch(/"name": "extract-invoice"/);
+    expect(output).toMatch(/Code: NotFound/);
+    expect(output).toMatch(/slm-error-reason: TASK_NOT_FOUND/);
+  });
+
+  it('api.md: the OpenAI-compatible HTTP API with curl', async () => {
+    const output = await run('api.md', 'http', ['HTTP']);
+    expect(output).toContain('"object":"chat.completion"');
+    expect(output).toContain('data: [DONE]');
+    expect(output).toMatch(/"id":"extract-invoice"/);
+    expect(output).toMatch(/"code":"TASK_NOT_FOUND"/);
+    expect(output).toMatch(/^404$/m);
+    expect(output).toMatch(/"param":"X-Slm-Priority header"/);
+  });
+
+  it('operations.md: the router and worker metrics', async () => {
+    const output = await run('operations.md', 'metrics', ['HTTP', 'WORKER']);
+    expect(output).toMatch(/^slm_fleet_router_calls_total\{task="extract-invoice",code="OK"\} \d+/m);
+    expect(output).toMatch(/^slm_fleet_router_specialist_queue_waiting\{specialist="[^"]+\/invoice-extractor"\} 0/m);
+    expect(output).toMatch(/^slm_fleet_worker_calls_total\{specialist="[^"]+\/invoice-extractor",outcome="ok"\} \d+/m);
+  });
+
+  it('troubleshooting.md: a call that times out, and the queue it waited in', async () => {
+    const output = await run('troubleshooting.md', 'timeout', ['NS', 'ROUTER', 'HTTP', 'PREFIX']);
+    expect(output).toMatch(/Code: DeadlineExceeded/);
+    expect(output).toMatch(/"code":"DEADLINE_EXCEEDED"/);
+    expect(output).toMatch(/^504$/m);
+    expect(output).toMatch(/^slm_fleet_router_specialist_queue_waiting\{specialist="[^"]+\/summarizer"\} [1-9]/m);
+    expect(output).toMatch(/^waiting: [1-9]/m);
+  });
+
+  // Last: it drains the worker.
+  it('api.md: probes, and draining a worker', async () => {
+    const output = await run('api.md', 'probes', ['HTTP', 'WORKER']);
+    expect(output).toContain('{"status":"ok"}');
+    expect(output).toMatch(/"checks":\{"redis":"ok","routing-table":"ok"\}/);
+    expect(output).toMatch(/"drained":true/);
+    expect(output).toMatch(/"shutdown":"draining"/);
+  });
+});
+
+describe('docs: a Specialist that stays Degraded', () => {
+  const env = useSuiteEnv('docs-degraded');
+  let operator: OperatorProcess | undefined;
+
+  beforeAll(async () => {
+    await installCrds(env());
+    // The autoscaler off: nothing but the reconciler writes these Specialists.
+    operator = await startOperator(env(), await writeOperatorConfig(env(), { autoscaler: { enabled: false } }));
+  });
+  afterAll(async () => {
+    await stopOperator(operator);
+  });
+
+  it('troubleshooting.md: InsufficientGPU and InvalidSpec, as kubectl shows them', async () => {
+    const script = withValues(await docBlock('troubleshooting.md', 'degraded'), { NS: env().namespace });
+    const output = await bash(script, shellEnv(env()));
+    expect(output).toMatch(/^InsufficientGPU$/m);
+    expect(output).toMatch(/Insufficient nvidia\.com\/gpu/);
+    expect(output).toMatch(/Warning\s+InsufficientGPU/);
+    expect(output).toMatch(/^InvalidSpec$/m);
+    expect(output).toMatch(/Unknown GPU profile\(s\) "nvidia-b200"/);
+  });
+
+  it('operations.md: the operator metrics', async () => {
+    const script = withValues(await docBlock('operations.md', 'operator-metrics'), {
+      OPERATOR: `127.0.0.1:${operator!.port}`,
+    });
+    const output = await bash(script, shellEnv(env()));
+    expect(output).toMatch(/^slm_fleet_operator_leader 1$/m);
+    expect(output).toMatch(/^slm_fleet_operator_reconcile_total\{controller="specialist",result="success"\} [1-9]/m);
+  });
+});
