@@ -148,6 +148,7 @@ describe('router gRPC API', () => {
     expect(value('slm_fleet_router_specialist_service_seconds_count')).toBeGreaterThan(0);
     expect(value('slm_fleet_router_specialist_queue_wait_seconds_count')).toBeGreaterThan(0);
     expect(value('slm_fleet_router_specialist_queue_waiting')).toBe(0);
+    expect(value('slm_fleet_router_specialist_oldest_waiting_seconds')).toBe(0);
     expect(metrics).toMatch(/^slm_fleet_router_calls_total\{task="summarize",code="OK"\} \d+$/m);
   });
 

@@ -146,6 +146,10 @@ describe('docs: calling the router, its metrics, calls that time out', () => {
     expect(output).toMatch(/"code":"DEADLINE_EXCEEDED"/);
     expect(output).toMatch(/^504$/m);
     expect(output).toMatch(/^slm_fleet_router_specialist_queue_waiting\{specialist="[^"]+\/summarizer"\} [1-9]/m);
+    const oldest = /^slm_fleet_router_specialist_oldest_waiting_seconds\{specialist="[^"]+\/summarizer"\} (\S+)$/m.exec(
+      output,
+    );
+    expect(Number(oldest?.[1])).toBeGreaterThan(0);
     expect(output).toMatch(/^waiting: [1-9]/m);
   });
 

@@ -18,7 +18,15 @@ export class RouterMetrics implements DispatchObserver {
   private readonly queueWait: Histogram<'specialist'>;
   private readonly service: Histogram<'specialist'>;
 
-  constructor(registry: Registry, queues: Pick<QueueRegistry, 'readAll' | 'waitingByQueue'>) {
+  /**
+   * `oldestWaiting` reads, at a scrape, how long the oldest call of each Specialist the router
+   * has used has waited (seconds by namespace/name; a queue Redis could not read is left out).
+   */
+  constructor(
+    registry: Registry,
+    queues: Pick<QueueRegistry, 'readAll' | 'waitingByQueue'>,
+    oldestWaiting?: () => Promise<Map<string, number>>,
+  ) {
     this.calls = new Counter({
       name: 'slm_fleet_router_calls_total',
       help: 'Agent calls finished, by task and gRPC status code.',
@@ -63,6 +71,19 @@ export class RouterMetrics implements DispatchObserver {
         for (const { specialist, waiting } of queues.waitingByQueue().values()) this.set({ specialist }, waiting);
       },
     });
+    if (oldestWaiting) {
+      new Gauge({
+        name: 'slm_fleet_router_specialist_oldest_waiting_seconds',
+        help: "Age of the oldest call waiting in a Specialist's queue, read from Redis at each scrape (0: none waits).",
+        labelNames: ['specialist'],
+        registers: [registry],
+        async collect() {
+          const ages = await oldestWaiting();
+          this.reset();
+          for (const [specialist, seconds] of ages) this.set({ specialist }, seconds);
+        },
+      });
+    }
     this.inFlight = new Gauge({
       name: 'slm_fleet_router_calls_in_flight',
       help: 'Calls received and not yet answered.',
