@@ -1,49 +1,8 @@
 // docs/helm.md's quickstart, run as written: each block marked `<!-- test: ... -->` is run by
 // bash from the repository root, with only the namespace changed to the suite's.
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, useSuiteEnv } from '@slm-fleet/testing';
+import { docBlock, runDocScript, useSuiteEnv } from '@slm-fleet/testing';
 import { helmOf } from './chart.js';
-
-/** The ```sh block after `<!-- test: <name> -->` in docs/helm.md. */
-async function docBlock(name: string): Promise<string> {
-  const text = await readFile(join(repoRoot, 'docs', 'helm.md'), 'utf8');
-  const marker = text.indexOf(`<!-- test: ${name} -->`);
-  if (marker === -1) throw new Error(`docs/helm.md has no block marked "test: ${name}"`);
-  const block = /```sh\n([\s\S]*?)```/.exec(text.slice(marker));
-  if (!block?.[1]) throw new Error(`docs/helm.md: no sh block after "test: ${name}"`);
-  return block[1];
-}
-
-/**
- * Runs a script in a process group of its own and ends the whole group afterwards (a command
- * the script put in the background included). Resolves with the output; rejects on failure.
- */
-function bash(script: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
-      cwd: repoRoot,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // the group has ended already
-      }
-      if (code === 0) resolve(output);
-      else reject(new Error(`the docs block failed (exit ${code}):\n${script}\n---\n${output}`));
-    });
-  });
-}
 
 describe('docs/helm.md quickstart', () => {
   const env = useSuiteEnv('chart-docs');
@@ -73,14 +32,14 @@ describe('docs/helm.md quickstart', () => {
   });
 
   it('installs, checks and upgrades the chart', async () => {
-    const output = await bash(forSuite(await docBlock('quickstart')), shellEnv());
+    const output = await runDocScript(forSuite(await docBlock('docs/helm.md', 'quickstart')), shellEnv());
     expect(output).toMatch(/deployment "slm-fleet-operator" successfully rolled out/);
     expect(output).toMatch(/^yes$/m);
     expect(await env().kubectl('get', 'deployment', 'slm-fleet-router', '-o', 'jsonpath={.spec.replicas}')).toBe('3');
   });
 
   it('runs the operator with the chart ServiceAccount and configuration, and uninstalls', async () => {
-    const output = await bash(forSuite(await docBlock('operator-as-chart')), shellEnv());
+    const output = await runDocScript(forSuite(await docBlock('docs/helm.md', 'operator-as-chart')), shellEnv());
     expect(output).toMatch(/specialist.slm.dev\/invoice-extractor condition met/);
     expect(output, 'requests refused in the operator log').toMatch(/^0$/m);
     expect(output).toMatch(/release "slm-fleet" uninstalled/);

@@ -3,11 +3,8 @@
 // against real processes (router, worker, engine simulator, operator) on the local platform.
 // A block starts with placeholder assignments (NS=demo, ROUTER=127.0.0.1:50051, ...); the only
 // change the test makes is to set those to the suite's values.
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installCrds, repoRoot, useSuiteEnv, type SuiteEnv } from '@slm-fleet/testing';
+import { docBlock, installCrds, runDocScript, useSuiteEnv, withValues, type SuiteEnv } from '@slm-fleet/testing';
 import {
   queuePrefixOf,
   simSpecialist,
@@ -23,55 +20,6 @@ import {
   writeOperatorConfig,
   type OperatorProcess,
 } from '../operator/operator-process.js';
-
-/** The ```sh block after `<!-- test: <name> -->` in docs/<file>. */
-async function docBlock(file: string, name: string): Promise<string> {
-  const text = await readFile(join(repoRoot, 'docs', file), 'utf8');
-  const marker = text.indexOf(`<!-- test: ${name} -->`);
-  if (marker === -1) throw new Error(`docs/${file} has no block marked "test: ${name}"`);
-  const block = /```sh\n([\s\S]*?)```/.exec(text.slice(marker));
-  if (!block?.[1]) throw new Error(`docs/${file}: no sh block after "test: ${name}"`);
-  return block[1];
-}
-
-/** Sets each placeholder the block assigns at the start of a line (`NAME=value`) to the suite's value. */
-function withValues(block: string, values: Record<string, string>): string {
-  let script = block;
-  for (const [name, value] of Object.entries(values)) {
-    const assignment = new RegExp(`^${name}=\\S+`, 'gm');
-    if (!assignment.test(script)) throw new Error(`the block does not set ${name}=:\n${block}`);
-    script = script.replace(assignment, `${name}=${value}`);
-  }
-  return script;
-}
-
-/**
- * Runs a script in a process group of its own and ends the whole group afterwards (commands
- * the script put in the background included). Resolves with the output; rejects on failure.
- */
-function bash(script: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
-      cwd: repoRoot,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // the group has ended already
-      }
-      if (code === 0) resolve(output);
-      else reject(new Error(`the docs block failed (exit ${code}):\n${script}\n---\n${output}`));
-    });
-  });
-}
 
 /** The environment `eval "$(scripts/platform env)"` gives, for the suite. */
 const shellEnv = (env: SuiteEnv): NodeJS.ProcessEnv => ({
@@ -111,7 +59,7 @@ describe('docs: calling the router, its metrics, calls that time out', () => {
   const run = async (file: string, name: string, only: string[]): Promise<string> => {
     const all = values();
     const picked = Object.fromEntries(only.map((key) => [key, all[key]!]));
-    return bash(withValues(await docBlock(file, name), picked), shellEnv(env()));
+    return runDocScript(withValues(await docBlock(`docs/${file}`, name), picked), shellEnv(env()));
   };
 
   it('api.md: gRPC calls with grpcurl', async () => {
@@ -177,8 +125,8 @@ describe('docs: a Specialist that stays Degraded', () => {
   });
 
   it('troubleshooting.md: InsufficientGPU and InvalidSpec, as kubectl shows them', async () => {
-    const script = withValues(await docBlock('troubleshooting.md', 'degraded'), { NS: env().namespace });
-    const output = await bash(script, shellEnv(env()));
+    const script = withValues(await docBlock('docs/troubleshooting.md', 'degraded'), { NS: env().namespace });
+    const output = await runDocScript(script, shellEnv(env()));
     expect(output).toMatch(/^InsufficientGPU$/m);
     expect(output).toMatch(/Insufficient nvidia\.com\/gpu/);
     expect(output).toMatch(/Warning\s+InsufficientGPU/);
@@ -187,10 +135,10 @@ describe('docs: a Specialist that stays Degraded', () => {
   });
 
   it('operations.md: the operator metrics', async () => {
-    const script = withValues(await docBlock('operations.md', 'operator-metrics'), {
+    const script = withValues(await docBlock('docs/operations.md', 'operator-metrics'), {
       OPERATOR: `127.0.0.1:${operator!.port}`,
     });
-    const output = await bash(script, shellEnv(env()));
+    const output = await runDocScript(script, shellEnv(env()));
     expect(output).toMatch(/^slm_fleet_operator_leader 1$/m);
     expect(output).toMatch(/^slm_fleet_operator_reconcile_total\{controller="specialist",result="success"\} [1-9]/m);
   });

@@ -1,0 +1,44 @@
+// The README's main job, served without the demo and called, run as written: only the ports
+// are the test's own (the block sets HTTP= and GRPC= for that), and no REDIS_URL is given, so
+// local mode starts a Redis of its own as on a fresh machine.
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { docBlock, eventually, runDocScript, withValues } from '@slm-fleet/testing';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+
+describe('README: ./scripts/start --no-demo, then a call', () => {
+  it('serves the example tasks with local mode and answers the curl', async () => {
+    const [http, grpc] = [await freePort(), await freePort()];
+    const env = { ...process.env };
+    // As a user runs it: not CI (scripts/start would reinstall), no Redis given.
+    delete env['CI'];
+    delete env['REDIS_URL'];
+    const script = withValues(await docBlock('README.md', 'local-serve'), { HTTP: String(http), GRPC: String(grpc) });
+    const output = await runDocScript(script, env);
+    const line = output.split('\n').find((l) => l.startsWith('{"id"')) ?? `no answer in:\n${output}`;
+    const answer = JSON.parse(line) as {
+      model: string;
+      choices: { message: { content: string } }[];
+    };
+    expect(answer.model).toBe('extract-invoice');
+    expect(JSON.parse(answer.choices[0]?.message.content ?? '')).toMatchObject({
+      invoiceNumber: expect.any(String),
+      total: expect.any(Number),
+    });
+    // Its SIGTERM stops local mode and everything it started.
+    await eventually(async () =>
+      expect((await fetch(`http://127.0.0.1:${http}/healthz`).catch(() => undefined))?.ok).not.toBe(true),
+    );
+  });
+});
