@@ -3,7 +3,7 @@
 // local mode starts a Redis of its own as on a fresh machine.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { docBlock, eventually, runDocScript, withValues } from '@slm-fleet/testing';
+import { docBlock, eventually, runDocScript, useSuiteEnv, withValues } from '@slm-fleet/testing';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -40,5 +40,23 @@ describe('README: ./scripts/start --no-demo, then a call', () => {
     await eventually(async () =>
       expect((await fetch(`http://127.0.0.1:${http}/healthz`).catch(() => undefined))?.ok).not.toBe(true),
     );
+  });
+});
+
+describe('README: autoscaling on the local platform', () => {
+  const env = useSuiteEnv('readme-autoscaling');
+
+  it('scales tool-selector to 4 for 16 queued calls, and says why', async () => {
+    const [http, grpc, operator] = [await freePort(), await freePort(), await freePort()];
+    const script = withValues(await docBlock('README.md', 'autoscaling'), {
+      NS: env().namespace,
+      HTTP: String(http),
+      GRPC: String(grpc),
+      OPERATOR: String(operator),
+    });
+    const output = await runDocScript(script, process.env);
+    expect(output).toMatch(/tool-selector\s+\S+\s+4\s/);
+    expect(output).toMatch(/Scaled\s+specialist\/tool-selector\s+scaled from 1 to (2|4): backlog/);
+    expect(output).toMatch(/^slm_fleet_operator_autoscaler_desired_replicas\{specialist="[^"]+\/tool-selector"\} 4$/m);
   });
 });
