@@ -60,3 +60,41 @@ describe('README: autoscaling on the local platform', () => {
     expect(output).toMatch(/^slm_fleet_operator_autoscaler_desired_replicas\{specialist="[^"]+\/tool-selector"\} 4$/m);
   });
 });
+
+describe('README: declaring Specialists (the operator)', () => {
+  const env = useSuiteEnv('readme-operator');
+
+  it('reconciles the example to Ready, follows kubectl scale, and reports leading', async () => {
+    const script = withValues(await docBlock('README.md', 'operator'), {
+      NS: env().namespace,
+      OPERATOR: String(await freePort()),
+    });
+    const output = await runDocScript(script, process.env);
+    expect(output).toMatch(/specialist\.slm\.dev\/invoice-extractor\s+1\s+1\s+1\s+vllm\s+(\d+\s+)?AllReplicasReady/);
+    expect(output).toMatch(/FIELD: minReplicas/);
+    expect(output).toMatch(
+      /Normal\s+Created\s+.*created Deployment, Service and PodDisruptionBudget invoice-extractor/,
+    );
+    expect(output).toMatch(/^slm_fleet_operator_leader 1$/m);
+  });
+});
+
+describe('README: calling tasks (router, worker, engine simulator)', () => {
+  const env = useSuiteEnv('readme-calling');
+
+  it('lists the services, answers the gRPC call and the OpenAI-compatible one', async () => {
+    const [sim, worker, http, grpc] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const script = withValues(await docBlock('README.md', 'calling-tasks'), {
+      NS: env().namespace,
+      SIM: String(sim),
+      WORKER: String(worker),
+      HTTP: String(http),
+      GRPC: String(grpc),
+    });
+    const output = await runDocScript(script, process.env);
+    expect(output).toMatch(/^slm\.v1\.AgentRouter$/m);
+    expect(output).toMatch(/"specialist": "[^"]+\/invoice-extractor"/);
+    const line = output.split('\n').find((l) => l.startsWith('{"id"')) ?? `no answer in:\n${output}`;
+    expect((JSON.parse(line) as { model: string }).model).toBe('extract-invoice');
+  });
+});
