@@ -1,8 +1,34 @@
-// docs/helm.md's quickstart, run as written: each block marked `<!-- test: ... -->` is run by
-// bash from the repository root, with only the namespace changed to the suite's.
+// docs/helm.md's quickstart and the README's Helm block, run as written: each block marked
+// `<!-- test: ... -->` is run by bash from the repository root, with only the namespace changed
+// to the suite's.
 import { afterAll, describe, expect, it } from 'vitest';
-import { docBlock, runDocScript, useSuiteEnv } from '@slm-fleet/testing';
+import { docBlock, runDocScript, useSuiteEnv, type SuiteEnv } from '@slm-fleet/testing';
 import { helmOf } from './chart.js';
+
+/** A block for a suite's namespace: `slm-fleet` as a namespace becomes the suite's, which the suite made. */
+function forSuite(block: string, env: SuiteEnv): string {
+  const script = block
+    .split('\n')
+    .filter((line) => !/^kubectl create namespace slm-fleet\s*$/.test(line))
+    .join('\n')
+    .replace(/(-n |\{|serviceaccount:)slm-fleet(?=[\s}:'"]|$)/g, `$1${env.namespace}`);
+  expect(script).not.toMatch(/-n slm-fleet\b(?!-)/);
+  return script;
+}
+
+describe('README: installing on a cluster (Helm)', () => {
+  const env = useSuiteEnv('readme-helm');
+
+  afterAll(async () => {
+    await helmOf(env()).run('uninstall', 'slm-fleet', '-n', env().namespace, '--wait');
+  });
+
+  it('installs the chart, waits for its rollouts and upgrades it', async () => {
+    const output = await runDocScript(forSuite(await docBlock('README.md', 'helm'), env()), process.env);
+    expect(output).toMatch(/deployment "slm-fleet-router" successfully rolled out/);
+    expect(await env().kubectl('get', 'deployment', 'slm-fleet-router', '-o', 'jsonpath={.spec.replicas}')).toBe('3');
+  });
+});
 
 describe('docs/helm.md quickstart', () => {
   const env = useSuiteEnv('chart-docs');
@@ -10,17 +36,6 @@ describe('docs/helm.md quickstart', () => {
   afterAll(async () => {
     await helmOf(env()).run('uninstall', 'slm-fleet', '-n', env().namespace, '--wait');
   });
-
-  /** The block for the suite's namespace: `slm-fleet` as a namespace becomes the suite's; the suite made the namespace. */
-  const forSuite = (block: string): string => {
-    const script = block
-      .split('\n')
-      .filter((line) => !/^kubectl create namespace slm-fleet\s*$/.test(line))
-      .join('\n')
-      .replace(/(-n |\{|serviceaccount:)slm-fleet(?=[\s}:'"]|$)/g, `$1${env().namespace}`);
-    expect(script).not.toMatch(/-n slm-fleet\b(?!-)/);
-    return script;
-  };
   // A later block goes on in the shell the first one set up (eval "$(scripts/platform env)").
   const shellEnv = (): NodeJS.ProcessEnv => ({
     ...process.env,
@@ -32,14 +47,14 @@ describe('docs/helm.md quickstart', () => {
   });
 
   it('installs, checks and upgrades the chart', async () => {
-    const output = await runDocScript(forSuite(await docBlock('docs/helm.md', 'quickstart')), shellEnv());
+    const output = await runDocScript(forSuite(await docBlock('docs/helm.md', 'quickstart'), env()), shellEnv());
     expect(output).toMatch(/deployment "slm-fleet-operator" successfully rolled out/);
     expect(output).toMatch(/^yes$/m);
     expect(await env().kubectl('get', 'deployment', 'slm-fleet-router', '-o', 'jsonpath={.spec.replicas}')).toBe('3');
   });
 
   it('runs the operator with the chart ServiceAccount and configuration, and uninstalls', async () => {
-    const output = await runDocScript(forSuite(await docBlock('docs/helm.md', 'operator-as-chart')), shellEnv());
+    const output = await runDocScript(forSuite(await docBlock('docs/helm.md', 'operator-as-chart'), env()), shellEnv());
     expect(output).toMatch(/specialist.slm.dev\/invoice-extractor condition met/);
     expect(output, 'requests refused in the operator log').toMatch(/^0$/m);
     expect(output).toMatch(/release "slm-fleet" uninstalled/);
