@@ -227,7 +227,13 @@ spec:
     // Applied children (create + patch), status through /status, pods and nodes read.
     await eventually(async () => expect(await readyReason('specialist', 'extractor')).toBe('AllReplicasReady'));
     await eventually(async () => expect(await readyReason('agenttask', 'extract-invoice')).not.toBe(''));
-    await env().kubectl('get', 'deployment/extractor', 'service/extractor', 'poddisruptionbudget/extractor');
+    await env().kubectl(
+      'get',
+      'deployment/extractor',
+      'service/extractor',
+      'poddisruptionbudget/extractor',
+      'networkpolicy/extractor',
+    );
     const events = await env().kubectl(
       'get',
       'events',
@@ -277,7 +283,7 @@ spec:
         (
           await env().kubectl(
             'get',
-            'deployment,service,poddisruptionbudget',
+            'deployment,service,poddisruptionbudget,networkpolicy',
             '-l',
             'slm.dev/specialist=extractor',
             '-o',

@@ -92,8 +92,9 @@ describe('helm install and upgrade', () => {
       { namespace, what: ['patch', 'agenttasks.slm.dev', '--subresource=status'] },
       { namespace, what: ['patch', 'specialists.slm.dev', '--subresource=scale'] },
       { namespace, what: ['update', 'specialists.slm.dev', '--subresource=finalizers'] },
-      ...['deployments.apps', 'services', 'poddisruptionbudgets.policy'].flatMap((resource) =>
-        ['list', 'watch', 'create', 'patch', 'delete'].map((verb) => ({ namespace, what: [verb, resource] })),
+      ...['deployments.apps', 'services', 'poddisruptionbudgets.policy', 'networkpolicies.networking.k8s.io'].flatMap(
+        (resource) =>
+          ['list', 'watch', 'create', 'patch', 'delete'].map((verb) => ({ namespace, what: [verb, resource] })),
       ),
       { namespace, what: ['list', 'pods'] },
       { namespace, what: ['watch', 'pods'] },

@@ -163,6 +163,7 @@ describe('helm chart rendering', () => {
         'image.repository': 'registry.example/slm-fleet',
         'image.tag': '1.2.3',
         'engineImages.vllm': 'mirror.example/vllm:pinned',
+        'specialistNetworkPolicy.scrapers[0].namespaceSelector.matchLabels.team': 'monitoring',
       }),
     );
     const configMap = find(objects, 'ConfigMap', `${FULLNAME}-operator`) as unknown as {
@@ -184,6 +185,10 @@ describe('helm chart rendering', () => {
     });
     expect(config.workloads.defaultGpuProfiles).toEqual(['nvidia-h100']);
     expect(config.workloads.engineImages).toEqual({ vllm: 'mirror.example/vllm:pinned' });
+    expect(config.workloads.networkPolicy).toEqual({
+      enabled: true,
+      scrapers: [{ namespaceSelector: { matchLabels: { team: 'monitoring' } } }],
+    });
     expect(config.workloads.gpuProfiles.map((p) => p.name)).toEqual(['nvidia-l4', 'nvidia-h100']);
     expect(config.workloads.worker).toEqual({
       image: 'registry.example/slm-fleet:1.2.3',
@@ -267,6 +272,9 @@ describe('helm chart rendering', () => {
     expect(await refusal('--set', 'router.service.type=Ingress')).toMatch(/at '\/router\/service\/type'/);
     expect(await refusal('--set', 'operator.autoscaler.intervalSeconds=0')).toMatch(
       /at '\/operator\/autoscaler\/intervalSeconds': minimum: got 0, want 1/,
+    );
+    expect(await refusal('--set-json', 'specialistNetworkPolicy.scrapers=[{"namespace":"monitoring"}]')).toMatch(
+      /at '\/specialistNetworkPolicy\/scrapers\/0'/,
     );
     expect(await refusal('--set', 'redis.urlSecret.name=')).toMatch(/at '\/redis\/urlSecret\/name'/);
     expect(await refusal('--set', 'operator.watchNamespaces={Team_A}')).toMatch(/at '\/operator\/watchNamespaces\/0'/);

@@ -73,7 +73,7 @@ describe('README: declaring Specialists (the operator)', () => {
     expect(output).toMatch(/specialist\.slm\.dev\/invoice-extractor\s+1\s+1\s+1\s+vllm\s+(\d+\s+)?AllReplicasReady/);
     expect(output).toMatch(/FIELD: minReplicas/);
     expect(output).toMatch(
-      /Normal\s+Created\s+.*created Deployment, Service and PodDisruptionBudget invoice-extractor/,
+      /Normal\s+Created\s+.*created Deployment, Service, PodDisruptionBudget, NetworkPolicy invoice-extractor/,
     );
     expect(output).toMatch(/^slm_fleet_operator_leader 1$/m);
   });

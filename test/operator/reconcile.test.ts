@@ -1,5 +1,6 @@
 // The operator, run as users run it, against the real API server, scheduler and kwok nodes:
-// Specialists become Deployments, Services and PDBs that follow every change, heal, and report.
+// Specialists become Deployments, Services, PDBs and NetworkPolicies that follow every change,
+// heal, and report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
 import {
@@ -32,6 +33,12 @@ interface Deployment {
   };
 }
 
+const prometheus = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+
+interface NetworkPolicy {
+  spec: { podSelector: unknown; policyTypes: string[]; ingress?: { from?: unknown[]; ports?: unknown[] }[] };
+}
+
 describe('operator reconciles Specialists', () => {
   const env = useSuiteEnv('reconcile');
   let operator: OperatorProcess | undefined;
@@ -40,7 +47,10 @@ describe('operator reconciles Specialists', () => {
 
   beforeAll(async () => {
     await installCrds(env());
-    operator = await startOperator(env(), await writeOperatorConfig(env(), {}));
+    operator = await startOperator(
+      env(),
+      await writeOperatorConfig(env(), { specialistNetworkPolicy: { scrapers: [prometheus] } }),
+    );
   });
   afterAll(async () => stopOperator(operator));
 
@@ -64,7 +74,25 @@ describe('operator reconciles Specialists', () => {
       '--field-selector',
       'involvedObject.name=extractor,involvedObject.kind=Specialist',
     );
-    expect(events).toMatch(/Created\s.*created Deployment, Service and PodDisruptionBudget extractor/);
+    expect(events).toMatch(/Created\s.*created Deployment, Service, PodDisruptionBudget, NetworkPolicy extractor/);
+  });
+
+  it("admits only the configured scrapers to the pods' worker and engine ports", async () => {
+    const policy = await getJson<NetworkPolicy>('networkpolicy', 'extractor');
+    // As stored by the API server: a `from` lost on the way would admit every source.
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { 'slm.dev/specialist': 'extractor' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [prometheus],
+          ports: [
+            { protocol: 'TCP', port: 8082 },
+            { protocol: 'TCP', port: 8000 },
+          ],
+        },
+      ],
+    });
   });
 
   it('follows updates of image, GPUs and tasks', async () => {
@@ -199,7 +227,7 @@ spec:
         (
           await env().kubectl(
             'get',
-            'deployment,service,poddisruptionbudget',
+            'deployment,service,poddisruptionbudget,networkpolicy',
             '-l',
             'slm.dev/specialist=goes-external',
             '-o',
@@ -215,7 +243,7 @@ spec:
     await eventually(async () => {
       const left = await env().kubectl(
         'get',
-        'deployment,service,poddisruptionbudget',
+        'deployment,service,poddisruptionbudget,networkpolicy',
         '-l',
         'slm.dev/specialist=extractor-canary',
         '-o',
@@ -249,6 +277,17 @@ spec:
     ).toContain('Warning');
     await env().kubectl('delete', 'resourcequota', 'no-services');
     await waitForReadyReason(env(), 'quota-blocked', 'AllReplicasReady');
+  });
+
+  it('removes the NetworkPolicies it made once they are turned off, and keeps the rest', async () => {
+    expect(await env().kubectl('get', 'networkpolicy', '-o', 'name')).toContain(
+      'networkpolicy.networking.k8s.io/extractor',
+    );
+    await stopOperator(operator);
+    const config = await writeOperatorConfig(env(), { specialistNetworkPolicy: { enabled: false } });
+    operator = await startOperator(env(), config);
+    await eventually(async () => expect((await env().kubectl('get', 'networkpolicy', '-o', 'name')).trim()).toBe(''));
+    await env().kubectl('get', 'deployment/extractor', 'service/extractor', 'poddisruptionbudget/extractor');
   });
 
   it('documents every field for kubectl explain', async () => {

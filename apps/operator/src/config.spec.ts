@@ -14,6 +14,7 @@ describe('parseOperatorConfig', () => {
     expect(config.workloads.defaultGpuProfiles).toEqual(['nvidia-l4']);
     expect(config.workloads.worker.redisSecret).toEqual({ name: 'slm-fleet-redis', key: 'url' });
     expect(config.namespaces).toEqual([]);
+    expect(config.workloads.networkPolicy).toEqual({ enabled: true, scrapers: [] });
     expect(config.leaderElection).toEqual({ enabled: true, namespace: 'default', leaseName: 'slm-fleet-operator' });
     expect(config.autoscaler).toEqual({
       enabled: true,
@@ -38,6 +39,11 @@ describe('parseOperatorConfig', () => {
     [[], /operator config must be a mapping/],
     [{ engineImages: { openai: 'x' } }, /engineImages\.openai: not an engine that runs in a pod/],
     [{ engineImages: { vllm: 'a b' } }, /engineImages\.vllm must be an image reference without spaces/],
+    [{ specialistNetworkPolicy: { enabled: 1 } }, /specialistNetworkPolicy\.enabled must be true or false/],
+    [
+      { specialistNetworkPolicy: { scrapers: [{ podSelector: {} }, { namespace: 'monitoring' }] } },
+      /specialistNetworkPolicy\.scrapers\[1\] must be a NetworkPolicy peer/,
+    ],
     [{ autoscaler: { intervalSeconds: 0 } }, /autoscaler\.intervalSeconds must be a number of seconds from 1 to 300/],
     [{ autoscaler: { enabled: 'yes' } }, /autoscaler\.enabled must be true or false/],
     [

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ENGINE_KINDS } from '@slm-fleet/api';
 import { parse } from 'yaml';
 import { defaultGpuProfiles, parseGpuProfiles, type GpuProfile } from '@slm-fleet/placement';
-import type { WorkloadSettings } from '@slm-fleet/workloads';
+import type { SpecialistNetworkPolicySettings, WorkloadSettings } from '@slm-fleet/workloads';
+import type { V1NetworkPolicyPeer } from '@kubernetes/client-node';
 
 /** The operator's configuration file (rendered from Helm values in a cluster). */
 export interface OperatorConfig {
@@ -69,6 +70,7 @@ export function parseOperatorConfig(input: unknown): OperatorConfig {
     autoscaler: parseAutoscaler(raw['autoscaler']),
     workloads: {
       engineImages: parseEngineImages(raw['engineImages']),
+      networkPolicy: parseSpecialistNetworkPolicy(raw['specialistNetworkPolicy']),
       gpuProfiles,
       defaultGpuProfiles: defaults as string[],
       worker: {
@@ -103,6 +105,28 @@ function parseEngineImages(input: unknown): Record<string, string> {
     }
   }
   return raw as Record<string, string>;
+}
+
+const PEER_FIELDS = ['podSelector', 'namespaceSelector', 'ipBlock'];
+
+/** On by default: other pods must not reach a worker's /drain or an engine's API. */
+function parseSpecialistNetworkPolicy(input: unknown): SpecialistNetworkPolicySettings {
+  const raw = input ?? {};
+  if (!isObject(raw)) throw new Error('specialistNetworkPolicy must be a mapping of enabled and scrapers');
+  const enabled = raw['enabled'] ?? true;
+  if (typeof enabled !== 'boolean') throw new Error('specialistNetworkPolicy.enabled must be true or false');
+  const scrapers = raw['scrapers'] ?? [];
+  if (!Array.isArray(scrapers))
+    throw new Error('specialistNetworkPolicy.scrapers must be a list of NetworkPolicy peers');
+  scrapers.forEach((peer, i) => {
+    const fields = isObject(peer) ? Object.keys(peer) : [];
+    if (fields.length === 0 || fields.some((f) => !PEER_FIELDS.includes(f))) {
+      throw new Error(
+        `specialistNetworkPolicy.scrapers[${i}] must be a NetworkPolicy peer: a mapping of ${PEER_FIELDS.join(', ')}`,
+      );
+    }
+  });
+  return { enabled, scrapers: scrapers as V1NetworkPolicyPeer[] };
 }
 
 function parseAutoscaler(input: unknown): AutoscalerConfig {

@@ -31,7 +31,7 @@ import type { OperatorConfig } from './config.js';
 import { AgentTaskReconciler } from './controllers/agent-task-reconciler.js';
 import { SpecialistReconciler } from './controllers/specialist-reconciler.js';
 import { EventRecorder } from './events.js';
-import { AGENT_TASKS, DEPLOYMENTS, NODES, PDBS, PODS, SERVICES, SPECIALISTS } from './resources.js';
+import { AGENT_TASKS, DEPLOYMENTS, NETWORK_POLICIES, NODES, PDBS, PODS, SERVICES, SPECIALISTS } from './resources.js';
 
 export const FIELD_MANAGER = 'slm-fleet-operator';
 const RECONCILE_CONCURRENCY = 4;
@@ -85,6 +85,8 @@ export class OperatorRuntime {
     const deployments = informer<V1Deployment>(DEPLOYMENTS, managedBy);
     const services = informer(SERVICES, managedBy);
     const podDisruptionBudgets = informer(PDBS, managedBy);
+    // Watched even when disabled: turning the policy off removes the ones already made.
+    const networkPolicies = informer(NETWORK_POLICIES, managedBy);
     const pods = informer<V1Pod>(PODS, SPECIALIST_LABEL);
 
     this.specialistQueue = new WorkQueue({
@@ -105,6 +107,7 @@ export class OperatorRuntime {
       pods,
       services,
       podDisruptionBudgets,
+      networkPolicies,
       applier,
       deleteObject: async (object) => {
         await objects.delete(object as KubernetesObject, undefined, undefined, undefined, undefined, 'Background');
@@ -130,7 +133,7 @@ export class OperatorRuntime {
       this.specialistQueue.add(objectKey(object));
       this.enqueueTasksOf(object.metadata.namespace);
     });
-    for (const child of [deployments, pods, services, podDisruptionBudgets]) {
+    for (const child of [deployments, pods, services, podDisruptionBudgets, networkPolicies]) {
       child.on(({ object }) => {
         const owner = object.metadata?.labels?.[SPECIALIST_LABEL];
         if (owner && object.metadata?.namespace) this.specialistQueue.add(`${object.metadata.namespace}/${owner}`);

@@ -67,7 +67,7 @@ export const resourceDefinitions: ResourceDefinition[] = [
     singular: 'specialist',
     shortNames: ['slm'],
     description:
-      "A Specialist is one small language model served by an engine on GPUs, for the tasks it names. The operator runs it as a Deployment (engine + worker sidecar), a Service and a PodDisruptionBudget, and sizes it to its tasks' load.",
+      "A Specialist is one small language model served by an engine on GPUs, for the tasks it names. The operator runs it as a Deployment (engine + worker sidecar), a Service, a PodDisruptionBudget and a NetworkPolicy, and sizes it to its tasks' load.",
     spec: SpecialistSpec,
     status: SpecialistStatus,
     printerColumns: [

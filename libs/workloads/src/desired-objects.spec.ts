@@ -67,3 +67,43 @@ describe('desiredObjects: engine images', () => {
     expect(engineImage({}, { sglang: 'mirror.example/sglang:1' })).toMatch(/^vllm\/vllm-openai:/);
   });
 });
+
+describe('desiredObjects: network policy', () => {
+  const policyOf = (kind: 'vllm' | 'sglang', networkPolicy?: WorkloadSettings['networkPolicy']) => {
+    const stored = specialist({ engine: { kind, maxConcurrency: 8 } });
+    return desiredObjects(
+      { ...stored, metadata: { ...stored.metadata, uid: 'uid-1' } },
+      { ...settings, ...(networkPolicy ? { networkPolicy } : {}) },
+    )?.networkPolicy;
+  };
+  const prometheus = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+
+  it('is left out unless enabled', () => {
+    expect(policyOf('vllm')).toBeUndefined();
+    expect(policyOf('vllm', { enabled: false, scrapers: [prometheus] })).toBeUndefined();
+  });
+
+  it("refuses every pod's ingress to the Specialist's pods when no scraper is named", () => {
+    const policy = policyOf('vllm', { enabled: true, scrapers: [] });
+    expect(policy?.spec).toEqual({
+      podSelector: { matchLabels: { 'slm.dev/specialist': 'extractor' } },
+      policyTypes: ['Ingress'],
+      ingress: [],
+    });
+    expect(policy?.metadata?.ownerReferences?.[0]?.uid).toBe('uid-1');
+  });
+
+  it("lets the scrapers reach the worker's port and the engine kind's own port, nothing else", () => {
+    const rules = (kind: 'vllm' | 'sglang') => policyOf(kind, { enabled: true, scrapers: [prometheus] })?.spec?.ingress;
+    expect(rules('vllm')).toEqual([
+      {
+        _from: [prometheus],
+        ports: [
+          { protocol: 'TCP', port: 8082 },
+          { protocol: 'TCP', port: 8000 },
+        ],
+      },
+    ]);
+    expect(rules('sglang')?.[0]?.ports?.[1]).toEqual({ protocol: 'TCP', port: 30000 });
+  });
+});

@@ -1,8 +1,16 @@
-import type { V1Affinity, V1Deployment, V1PodDisruptionBudget, V1PodSpec, V1Service } from '@kubernetes/client-node';
+import type {
+  V1Affinity,
+  V1Deployment,
+  V1NetworkPolicy,
+  V1PodDisruptionBudget,
+  V1PodSpec,
+  V1Service,
+} from '@kubernetes/client-node';
 import type { Specialist } from '@slm-fleet/api';
 import { renderEngine, type EngineWorkload } from '@slm-fleet/engines';
 import { placementFor, type GpuProfile, type Placement } from '@slm-fleet/placement';
 import { commonLabels, ownerReference, selectorLabels } from './labels.js';
+import { specialistNetworkPolicy, type SpecialistNetworkPolicySettings } from './network-policy.js';
 import { desiredReplicas } from './replicas.js';
 import {
   WORKER_DRAIN_HOOK,
@@ -22,19 +30,23 @@ export interface WorkloadSettings {
    * build); a Specialist's own `engine.image` wins over both.
    */
   engineImages?: Partial<Record<string, string>>;
+  /** Absent or disabled: the pods get no NetworkPolicy (and the operator removes one it made). */
+  networkPolicy?: SpecialistNetworkPolicySettings;
 }
 
 export interface DesiredObjects {
   deployment: V1Deployment;
   service: V1Service;
   podDisruptionBudget: V1PodDisruptionBudget;
+  /** Only ingress the pods need; absent when the settings turn it off. */
+  networkPolicy?: V1NetworkPolicy;
   /** The GPU resource the pods request (for diagnosing why they do not schedule). */
   gpuResourceName: string;
 }
 
 /**
- * The children a Specialist should have: a Deployment (engine + worker sidecar), a Service
- * and a PodDisruptionBudget. Pure: the same Specialist and settings give the same objects,
+ * The children a Specialist should have: a Deployment (engine + worker sidecar), a Service,
+ * a PodDisruptionBudget and, when enabled, a NetworkPolicy. Pure: the same Specialist and settings give the same objects,
  * so applying them is idempotent. Undefined for engine.kind openai, which runs no pod.
  */
 export function desiredObjects(specialist: Specialist, settings: WorkloadSettings): DesiredObjects | undefined {
@@ -81,6 +93,16 @@ export function desiredObjects(specialist: Specialist, settings: WorkloadSetting
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
     },
+    ...(settings.networkPolicy?.enabled
+      ? {
+          networkPolicy: specialistNetworkPolicy(
+            metadata,
+            selectorLabels(specialist),
+            engine.port,
+            settings.networkPolicy,
+          ),
+        }
+      : {}),
     gpuResourceName: placement?.resourceName ?? 'nvidia.com/gpu',
   };
 }

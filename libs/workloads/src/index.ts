@@ -9,3 +9,4 @@ export {
 export { desiredObjects, type DesiredObjects, type WorkloadSettings } from './desired-objects.js';
 export { commonLabels, selectorLabels, selectorString, SPECIALIST_LABEL, MANAGED_BY } from './labels.js';
 export { workerContainer, WORKER_CONTAINER_NAME, WORKER_HTTP_PORT, type WorkerSettings } from './worker-sidecar.js';
+export { type SpecialistNetworkPolicySettings } from './network-policy.js';

@@ -14,12 +14,16 @@ import {
 import type { EventRecorder } from '../events.js';
 import { sameAsStored } from './same-as-stored.js';
 
+// Listed objects carry no apiVersion/kind, so deletes name them.
+const NETWORK_POLICY = ['networking.k8s.io/v1', 'NetworkPolicy'] as const;
+
 export interface SpecialistReconcilerDeps {
   specialists: Informer<Specialist>;
   deployments: Informer<V1Deployment>;
   pods: Informer<V1Pod>;
   services: Informer<KubernetesObject>;
   podDisruptionBudgets: Informer<KubernetesObject>;
+  networkPolicies: Informer<KubernetesObject>;
   applier: ServerSideApplier;
   /** Deletes a child (background propagation); resolves when the API server accepted it. */
   deleteObject: (object: ApiObject) => Promise<void>;
@@ -99,12 +103,15 @@ export class SpecialistReconciler {
     const deployment = await this.applyIfNeeded(desired.deployment, live);
     await this.applyIfNeeded(desired.service, this.deps.services.get(key));
     await this.applyIfNeeded(desired.podDisruptionBudget, this.deps.podDisruptionBudgets.get(key));
+    const livePolicy = this.deps.networkPolicies.get(key);
+    if (desired.networkPolicy) await this.applyIfNeeded(desired.networkPolicy, livePolicy);
+    else if (livePolicy) await this.deleteChild(specialist, NETWORK_POLICY);
     if (!live) {
       await this.deps.events.record(
         specialist,
         'Normal',
         'Created',
-        `created Deployment, Service and PodDisruptionBudget ${specialist.metadata.name}`,
+        `created Deployment, Service, PodDisruptionBudget${desired.networkPolicy ? ', NetworkPolicy' : ''} ${specialist.metadata.name}`,
       );
     }
     return deployment;
@@ -119,11 +126,11 @@ export class SpecialistReconciler {
       [this.deps.deployments.get(key), 'apps/v1', 'Deployment'],
       [this.deps.services.get(key), 'v1', 'Service'],
       [this.deps.podDisruptionBudgets.get(key), 'policy/v1', 'PodDisruptionBudget'],
+      [this.deps.networkPolicies.get(key), ...NETWORK_POLICY],
     ];
     const existing = children.filter(([live]) => live !== undefined);
     if (existing.length === 0) return;
-    for (const [, apiVersion, kind] of existing)
-      await this.deps.deleteObject({ apiVersion, kind, metadata: { name, namespace } });
+    for (const [, apiVersion, kind] of existing) await this.deleteChild(specialist, [apiVersion, kind]);
     this.forgetApplied(key);
     await this.deps.events.record(
       specialist,
@@ -131,6 +138,11 @@ export class SpecialistReconciler {
       'Deleted',
       `engine ${specialist.spec.engine.kind} runs no pod: deleted its workload`,
     );
+  }
+
+  private deleteChild(specialist: Specialist, [apiVersion, kind]: readonly [string, string]): Promise<void> {
+    const { name, namespace } = specialist.metadata;
+    return this.deps.deleteObject({ apiVersion, kind, metadata: { name, namespace } });
   }
 
   /** Server-side apply, unless this process applied the same object and nobody changed it since. */
