@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { expect } from 'vitest';
 import { repoRoot, toolPath, type SuiteEnv } from '@slm-fleet/testing';
 
 export const chartDir = join(repoRoot, 'charts', 'slm-fleet');
@@ -156,3 +157,27 @@ export async function wrongAnswers(env: SuiteEnv, user: string, expected: boolea
 export async function createRedisUrlSecret(env: SuiteEnv, name = 'slm-fleet-redis'): Promise<void> {
   await env.kubectl('create', 'secret', 'generic', name, `--from-literal=url=${env.redisUrl}`);
 }
+
+/**
+ * A docs block for a suite's namespace: `slm-fleet` as a namespace becomes the suite's, which
+ * the suite made (so `kubectl create namespace slm-fleet` goes).
+ */
+export function forSuite(block: string, env: SuiteEnv): string {
+  const script = block
+    .split('\n')
+    .filter((line) => !/^kubectl create namespace slm-fleet\s*$/.test(line))
+    .join('\n')
+    .replace(/(-n |\{|serviceaccount:)slm-fleet(?=[\s}:'"]|$)/g, `$1${env.namespace}`);
+  expect(script).not.toMatch(/-n slm-fleet\b(?!-)/);
+  return script;
+}
+
+/** The shell `eval "$(scripts/platform env)"` gives, for the suite (its queue prefix too). */
+export const shellEnvOf = (env: SuiteEnv): NodeJS.ProcessEnv => ({
+  ...process.env,
+  KUBECONFIG: env.kubeconfigPath,
+  REDIS_URL: env.redisUrl,
+  PATH: env.platform.PATH,
+  // An operator the docs start reads the suite's queues (no keys outside the suite's prefix).
+  SLM_FLEET_QUEUE_PREFIX: env.redisPrefix.replace(/:$/, ''),
+});

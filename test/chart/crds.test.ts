@@ -1,13 +1,13 @@
 // The CRD path with crds.install=true, on the CRDs every suite shares: the chart takes over the
-// existing CRDs (the documented adoption), manages them through install and upgrade, and keeps
+// existing CRDs (docs/helm.md's adoption block, run), manages them through install and upgrade, and keeps
 // them on uninstall. The chart's copies must be identical to crds/ (checked before anything is
 // touched), so the shared CRDs never change; afterwards Helm's labels and annotations are
 // removed again.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installCrds, repoRoot, useSuiteEnv } from '@slm-fleet/testing';
-import { chartDir, helmOf, parseManifests, releaseName } from './chart.js';
+import { docBlock, installCrds, repoRoot, runDocScript, useSuiteEnv } from '@slm-fleet/testing';
+import { chartDir, helmOf, parseManifests, releaseName, shellEnvOf } from './chart.js';
 
 const CRDS = ['specialists.slm.dev', 'agenttasks.slm.dev'];
 
@@ -80,16 +80,13 @@ describe('CRDs installed and upgraded by the chart', () => {
       /CustomResourceDefinition "(specialists|agenttasks)\.slm\.dev" .*exists and cannot be imported/,
     );
 
+    // The adoption block of docs/helm.md, as written but for the release's name and namespace.
     adopted = true;
-    await env().kubectl('label', 'crd', ...CRDS, '--overwrite', 'app.kubernetes.io/managed-by=Helm');
-    await env().kubectl(
-      'annotate',
-      'crd',
-      ...CRDS,
-      '--overwrite',
-      `meta.helm.sh/release-name=${release}`,
-      `meta.helm.sh/release-namespace=${env().namespace}`,
-    );
+    const adoption = (await docBlock('docs/helm.md', 'crd-adoption'))
+      .replace('release-name=slm-fleet', `release-name=${release}`)
+      .replace('release-namespace=slm-fleet', `release-namespace=${env().namespace}`);
+    expect(adoption).toContain(`release-name=${release}`);
+    await runDocScript(adoption, shellEnvOf(env()));
     await helm().ok('install', release, chartDir, '-n', env().namespace, '--set', 'crds.install=true');
     installed = true;
     for (const crd of CRDS) {

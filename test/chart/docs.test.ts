@@ -2,19 +2,8 @@
 // `<!-- test: ... -->` is run by bash from the repository root, with only the namespace changed
 // to the suite's.
 import { afterAll, describe, expect, it } from 'vitest';
-import { docBlock, runDocScript, useSuiteEnv, type SuiteEnv } from '@slm-fleet/testing';
-import { helmOf } from './chart.js';
-
-/** A block for a suite's namespace: `slm-fleet` as a namespace becomes the suite's, which the suite made. */
-function forSuite(block: string, env: SuiteEnv): string {
-  const script = block
-    .split('\n')
-    .filter((line) => !/^kubectl create namespace slm-fleet\s*$/.test(line))
-    .join('\n')
-    .replace(/(-n |\{|serviceaccount:)slm-fleet(?=[\s}:'"]|$)/g, `$1${env.namespace}`);
-  expect(script).not.toMatch(/-n slm-fleet\b(?!-)/);
-  return script;
-}
+import { docBlock, runDocScript, useSuiteEnv } from '@slm-fleet/testing';
+import { forSuite, helmOf, shellEnvOf } from './chart.js';
 
 describe('README: installing on a cluster (Helm)', () => {
   const env = useSuiteEnv('readme-helm');
@@ -37,14 +26,7 @@ describe('docs/helm.md quickstart', () => {
     await helmOf(env()).run('uninstall', 'slm-fleet', '-n', env().namespace, '--wait');
   });
   // A later block goes on in the shell the first one set up (eval "$(scripts/platform env)").
-  const shellEnv = (): NodeJS.ProcessEnv => ({
-    ...process.env,
-    KUBECONFIG: env().kubeconfigPath,
-    REDIS_URL: env().redisUrl,
-    PATH: env().platform.PATH,
-    // The operator the docs start reads the suite's queues (no keys outside the suite's prefix).
-    SLM_FLEET_QUEUE_PREFIX: env().redisPrefix.replace(/:$/, ''),
-  });
+  const shellEnv = () => shellEnvOf(env());
 
   it('installs, checks and upgrades the chart', async () => {
     const output = await runDocScript(forSuite(await docBlock('docs/helm.md', 'quickstart'), env()), shellEnv());

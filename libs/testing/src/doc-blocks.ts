@@ -5,14 +5,19 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from './platform.js';
 
-/** The ```sh block after `<!-- test: <name> -->` in a Markdown file (a path from the repository root). */
+/** The ```sh block after `<!-- test: <name> -->` in a Markdown file (a path from the repository root), unindented. */
 export async function docBlock(file: string, name: string): Promise<string> {
   const text = await readFile(join(repoRoot, file), 'utf8');
   const marker = text.indexOf(`<!-- test: ${name} -->`);
   if (marker === -1) throw new Error(`${file} has no block marked "test: ${name}"`);
-  const block = /```sh\n([\s\S]*?)```/.exec(text.slice(marker));
-  if (!block?.[1]) throw new Error(`${file}: no sh block after "test: ${name}"`);
-  return block[1];
+  const block = /^([ \t]*)```sh\n([\s\S]*?)^[ \t]*```/m.exec(text.slice(marker));
+  if (!block?.[2]) throw new Error(`${file}: no sh block after "test: ${name}"`);
+  // A block inside a list item is indented like its fence: the commands are not.
+  const indent = block[1] ?? '';
+  return block[2]
+    .split('\n')
+    .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+    .join('\n');
 }
 
 /** Sets each placeholder the block assigns at the start of a line (`NAME=value`) to the given value. */
@@ -56,4 +61,37 @@ export function runDocScript(script: string, env: NodeJS.ProcessEnv): Promise<st
       else reject(new Error(`the docs block failed (exit ${code}):\n${script}\n---\n${output}`));
     });
   });
+}
+
+/** A shell block of a Markdown file, and what its marker says about it. */
+export interface ShellBlock {
+  /** 1-based line of the opening fence. */
+  line: number;
+  /** `test: <name>` (a test runs it), `not run: <why>`, or undefined (unmarked). */
+  marker: { kind: 'test' | 'not run'; value: string } | undefined;
+}
+
+const FENCE = /^\s*```(sh|bash|shell|console)\s*$/;
+const MARKER = /^\s*<!-- (test|not run): (.+?) -->\s*$/;
+
+/** Every ```sh (bash, shell, console) block of a Markdown text, with the marker just above it. */
+export function shellBlocks(markdown: string): ShellBlock[] {
+  const lines = markdown.split('\n');
+  const blocks: ShellBlock[] = [];
+  let inFence = false;
+  lines.forEach((text, i) => {
+    if (/^\s*```/.test(text)) {
+      if (!inFence && FENCE.test(text)) {
+        let above = i - 1;
+        while (above >= 0 && lines[above]?.trim() === '') above--;
+        const [, kind, value] = MARKER.exec(lines[above] ?? '') ?? [];
+        blocks.push({
+          line: i + 1,
+          marker: kind && value ? { kind: kind as 'test' | 'not run', value } : undefined,
+        });
+      }
+      inFence = !inFence;
+    }
+  });
+  return blocks;
 }

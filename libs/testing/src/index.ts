@@ -13,4 +13,4 @@ export {
   type StoppedPod,
 } from './pod-runner.js';
 export { slmFleetBin, spawnCli, type CliProcess, type ProcessExit } from './cli-process.js';
-export { docBlock, runDocScript, withValues } from './doc-blocks.js';
+export { docBlock, runDocScript, shellBlocks, withValues, type ShellBlock } from './doc-blocks.js';
