@@ -99,7 +99,15 @@ describe('autoscaling', () => {
     const burst = Array.from({ length: 16 }, (_, i) => invoke('extract', `burst ${i}`));
 
     // 16 calls, 2 per replica: 8 replicas, reached in at most two decisions (not one at a time).
-    await eventually(async () => expect(await specReplicas(env(), 'extractor')).toBe(8), { timeoutMs: 60_000 });
+    await eventually(
+      async () =>
+        expect(
+          await specReplicas(env(), 'extractor'),
+          // What the operator saw, should it not get there.
+          await env().kubectl('get', 'specialist', 'extractor', '-o', 'jsonpath={.status}'),
+        ).toBe(8),
+      { timeoutMs: 60_000 },
+    );
     const ups = (await scaledThrough(env(), 'extractor')).slice(before).filter((s) => s.to > s.from);
     expect(ups.length).toBeLessThanOrEqual(2);
     expect(ups.at(-1)?.to).toBe(8);

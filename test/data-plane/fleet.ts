@@ -11,7 +11,8 @@ import {
   type InvokeResponse,
   type ListTasksResponse,
 } from '@slm-fleet/proto';
-import { repoRoot, type SuiteEnv } from '@slm-fleet/testing';
+import { eventually, repoRoot, type SuiteEnv } from '@slm-fleet/testing';
+import { expect } from 'vitest';
 
 export interface FleetProcess {
   name: string;
@@ -65,8 +66,12 @@ export async function stopFleet(process: FleetProcess | undefined, signal: NodeJ
 
 export const queuePrefixOf = (env: SuiteEnv): string => env.redisPrefix.replace(/:$/, '');
 
-export function startRouter(env: SuiteEnv, extra: string[] = []): Promise<FleetProcess> {
-  return spawnFleet('router', [
+/**
+ * Starts a router and waits for its /readyz: gRPC listens before the router has listed the
+ * namespace's Specialists and AgentTasks, and calls made then get UNAVAILABLE (retryable).
+ */
+export async function startRouter(env: SuiteEnv, extra: string[] = []): Promise<FleetProcess> {
+  const router = await spawnFleet('router', [
     'router',
     '--grpc-port',
     '0',
@@ -80,6 +85,14 @@ export function startRouter(env: SuiteEnv, extra: string[] = []): Promise<FleetP
     queuePrefixOf(env),
     ...extra,
   ]);
+  await eventually(
+    async () => {
+      const response = await fetch(`http://127.0.0.1:${router.port}/readyz`);
+      expect(response.status, await response.text()).toBe(200);
+    },
+    { timeoutMs: 120_000 },
+  );
+  return router;
 }
 
 export interface SimulatorSettings {
