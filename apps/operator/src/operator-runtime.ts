@@ -110,7 +110,12 @@ export class OperatorRuntime {
       networkPolicies,
       applier,
       deleteObject: async (object) => {
-        await objects.delete(object as KubernetesObject, undefined, undefined, undefined, undefined, 'Background');
+        try {
+          await objects.delete(object as KubernetesObject, undefined, undefined, undefined, undefined, 'Background');
+        } catch (error) {
+          // Gone already (deleted by hand, or the informer had not seen a delete yet): done.
+          if ((error as { code?: unknown }).code !== 404) throw error;
+        }
       },
       events,
       settings: config.workloads,
