@@ -49,7 +49,7 @@ RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack 
 WORKDIR /app
 # Owned by root and read-only to the service user. node_modules/@slm-fleet/* are symlinks into
 # apps/ and libs/, so the layout is kept as it is in the repository.
-COPY --from=build /src/package.json /src/package-lock.json ./
+COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/apps ./apps
 COPY --from=build /src/libs ./libs

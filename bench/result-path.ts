@@ -5,11 +5,11 @@
 // figures are the floor the data plane builds on. Run: npm run bench:result-path
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { freePort } from '@slm-fleet/service';
 
 const SEQUENTIAL_CALLS = 2000;
 const PARALLEL_SECONDS = 5;
@@ -25,15 +25,6 @@ interface Path {
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function startRedis(): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();

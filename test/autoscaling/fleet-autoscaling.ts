@@ -2,7 +2,7 @@
 // operator records, and Specialist conditions; and the manifests it applies.
 import type { SuiteEnv } from '@slm-fleet/testing';
 
-export const SERVED_MODEL = 'sim-model';
+const SERVED_MODEL = 'sim-model';
 
 /** A Specialist on the suite's GPU profile, one call at a time per replica (maxConcurrency 1). */
 export function specialistYaml(

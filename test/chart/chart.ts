@@ -3,21 +3,39 @@
 // and namespace, so suites running at once do not collide.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { expect } from 'vitest';
-import { repoRoot, toolPath, type SuiteEnv } from '@slm-fleet/testing';
+import { repoRoot, runTool, toolPath, type SuiteEnv } from '@slm-fleet/testing';
 
 export const chartDir = join(repoRoot, 'charts', 'slm-fleet');
 
-export interface RunResult {
+/**
+ * The chart's CRDs (files/crds/, which `npm run generate` writes) are the generated crds/*.yaml,
+ * byte for byte: the same files, the same content.
+ */
+export async function expectChartCrdsGenerated(): Promise<void> {
+  const generated = (await readdir(join(repoRoot, 'crds'))).filter((f) => f.endsWith('.yaml')).sort();
+  const shipped = (await readdir(join(chartDir, 'files', 'crds'))).sort();
+  expect(shipped, 'charts/slm-fleet/files/crds/ lists the same files as crds/').toEqual(generated);
+  for (const file of generated) {
+    const [a, b] = await Promise.all([
+      readFile(join(repoRoot, 'crds', file), 'utf8'),
+      readFile(join(chartDir, 'files', 'crds', file), 'utf8'),
+    ]);
+    expect(b === a, `charts/slm-fleet/files/crds/${file} differs from crds/${file}: npm run generate`).toBe(true);
+  }
+}
+
+interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
 /** Runs a tool to its end; never rejects for a non-zero exit (the caller looks at `code`). */
-export function run(bin: string, args: string[], input?: string): Promise<RunResult> {
+function run(bin: string, args: string[], input?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(bin, args, { maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
@@ -27,20 +45,9 @@ export function run(bin: string, args: string[], input?: string): Promise<RunRes
   });
 }
 
-/** As run(), but rejects with the tool's output when it fails. */
-export async function runOk(bin: string, args: string[], input?: string): Promise<RunResult> {
-  const result = await run(bin, args, input);
-  if (result.code !== 0) {
-    throw new Error(
-      `${bin.split('/').pop()} ${args.join(' ')} exited ${result.code}:\n${result.stderr}${result.stdout}`,
-    );
-  }
-  return result;
-}
-
-export interface Helm {
-  /** helm with the suite's kubeconfig; rejects when it fails. */
-  ok: (...args: string[]) => Promise<RunResult>;
+interface Helm {
+  /** helm with the suite's kubeconfig; resolves to its stdout, rejects with its stderr when it fails. */
+  ok: (...args: string[]) => Promise<string>;
   /** helm with the suite's kubeconfig, whatever its exit. */
   run: (...args: string[]) => Promise<RunResult>;
 }
@@ -49,7 +56,7 @@ export function helmOf(env: SuiteEnv): Helm {
   const bin = toolPath(env.platform, 'helm');
   const withConfig = (args: string[]) => ['--kubeconfig', env.kubeconfigPath, ...args];
   return {
-    ok: (...args) => runOk(bin, withConfig(args)),
+    ok: (...args) => runTool(bin, withConfig(args)),
     run: (...args) => run(bin, withConfig(args)),
   };
 }
@@ -123,12 +130,7 @@ export const serviceAccountUser = (namespace: string, name: string): string =>
  * `kubectl auth can-i` as a service account (impersonated: the API server adds the service
  * account groups). `what` is e.g. ['patch', 'specialists.slm.dev', '--subresource=status'].
  */
-export async function canI(
-  env: SuiteEnv,
-  user: string,
-  namespace: string | undefined,
-  what: string[],
-): Promise<boolean> {
+async function canI(env: SuiteEnv, user: string, namespace: string | undefined, what: string[]): Promise<boolean> {
   // Without a namespace, the question is cluster-wide (-A), not about the kubeconfig's namespace.
   const args = ['auth', 'can-i', ...what, `--as=${user}`, ...(namespace ? ['-n', namespace] : ['-A'])];
   const result = await kubectlRun(env, args);
@@ -154,8 +156,8 @@ export async function wrongAnswers(env: SuiteEnv, user: string, expected: boolea
 }
 
 /** The Redis URL Secret the chart's pods read (redis.urlSecret); its value is never used by kwok pods. */
-export async function createRedisUrlSecret(env: SuiteEnv, name = 'slm-fleet-redis'): Promise<void> {
-  await env.kubectl('create', 'secret', 'generic', name, `--from-literal=url=${env.redisUrl}`);
+export async function createRedisUrlSecret(env: SuiteEnv): Promise<void> {
+  await env.kubectl('create', 'secret', 'generic', 'slm-fleet-redis', `--from-literal=url=${env.redisUrl}`);
 }
 
 /**
@@ -171,13 +173,3 @@ export function forSuite(block: string, env: SuiteEnv): string {
   expect(script).not.toMatch(/-n slm-fleet\b(?!-)/);
   return script;
 }
-
-/** The shell `eval "$(scripts/platform env)"` gives, for the suite (its queue prefix too). */
-export const shellEnvOf = (env: SuiteEnv): NodeJS.ProcessEnv => ({
-  ...process.env,
-  KUBECONFIG: env.kubeconfigPath,
-  REDIS_URL: env.redisUrl,
-  PATH: env.platform.PATH,
-  // An operator the docs start reads the suite's queues (no keys outside the suite's prefix).
-  SLM_FLEET_QUEUE_PREFIX: env.redisPrefix.replace(/:$/, ''),
-});

@@ -3,11 +3,9 @@
 // them on uninstall. The chart's copies must be identical to crds/ (checked before anything is
 // touched), so the shared CRDs never change; afterwards Helm's labels and annotations are
 // removed again.
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docBlock, installCrds, repoRoot, runDocScript, useSuiteEnv } from '@slm-fleet/testing';
-import { chartDir, helmOf, parseManifests, releaseName, shellEnvOf } from './chart.js';
+import { docBlock, installCrds, runDocScript, shellEnvOf, useSuiteEnv } from '@slm-fleet/testing';
+import { chartDir, expectChartCrdsGenerated, helmOf, parseManifests, releaseName } from './chart.js';
 
 const CRDS = ['specialists.slm.dev', 'agenttasks.slm.dev'];
 
@@ -65,13 +63,7 @@ describe('CRDs installed and upgraded by the chart', () => {
 
   it('adopts the existing CRDs, upgrades them with the release and keeps them on uninstall', async () => {
     // Never change the shared CRDs: the chart's copies must be the generated files.
-    for (const file of (await readdir(join(repoRoot, 'crds'))).filter((f) => f.endsWith('.yaml'))) {
-      const [generated, shipped] = await Promise.all([
-        readFile(join(repoRoot, 'crds', file), 'utf8'),
-        readFile(join(chartDir, 'files', 'crds', file), 'utf8'),
-      ]);
-      expect(shipped === generated, `charts/slm-fleet/files/crds/${file} is not crds/${file}`).toBe(true);
-    }
+    await expectChartCrdsGenerated();
 
     // Without the documented adoption, Helm refuses CRDs it did not create.
     const refused = await helm().run('install', release, chartDir, '-n', env().namespace, '--set', 'crds.install=true');
@@ -106,7 +98,7 @@ describe('CRDs installed and upgraded by the chart', () => {
       '--set',
       'router.replicas=1',
     );
-    const manifest = parseManifests((await helm().ok('get', 'manifest', release, '-n', env().namespace)).stdout);
+    const manifest = parseManifests(await helm().ok('get', 'manifest', release, '-n', env().namespace));
     expect(
       manifest
         .filter((o) => o.kind === 'CustomResourceDefinition')

@@ -13,8 +13,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { buildProgram } from '@slm-fleet/cli';
 import { workerContainer } from '@slm-fleet/workloads';
 import type { Specialist } from '@slm-fleet/api';
-import { repoRoot, slmFleetBin, toolPath } from '@slm-fleet/testing';
-import { chartDir, find, parseManifests, podTemplateOf, runOk, type Container } from './chart.js';
+import { repoRoot, runTool, slmFleetBin, toolPath } from '@slm-fleet/testing';
+import { chartDir, find, parseManifests, podTemplateOf, type Container } from './chart.js';
 
 const exec = promisify(execFile);
 
@@ -251,7 +251,7 @@ describe('Dockerfile', () => {
 
     const helm = toolPath(inject('platform'), 'helm');
     const objects = parseManifests(
-      (await runOk(helm, ['template', 'rt', chartDir, '-n', 'demo', '--set', 'redis.cluster=true'])).stdout,
+      await runTool(helm, ['template', 'rt', chartDir, '-n', 'demo', '--set', 'redis.cluster=true']),
     );
     const containerOf = (deployment: string): Container => {
       const [container] = podTemplateOf(find(objects, 'Deployment', deployment)).spec.containers;

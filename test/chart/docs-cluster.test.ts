@@ -4,8 +4,8 @@
 // the platform's CRDs and no release may own them (test/chart/crds.test.ts runs the install
 // with the chart's CRDs, and the adoption block of docs/helm.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docBlock, runDocScript, useSuiteEnv, type SuiteEnv } from '@slm-fleet/testing';
-import { forSuite, helmOf, shellEnvOf } from './chart.js';
+import { docBlock, runDocScript, shellEnvOf, type SuiteEnv, useSuiteEnv } from '@slm-fleet/testing';
+import { forSuite, helmOf } from './chart.js';
 
 /** The block for the suite: its namespaces, and an install that leaves the shared CRDs alone. */
 function forPlatform(block: string, env: SuiteEnv, specialistNamespace = 'team-a'): string {
@@ -75,7 +75,7 @@ describe('docs/helm.md: installing on a cluster, upgrading, CRDs managed by hand
     const output = await run('crds-yourself');
     expect(output).toMatch(/customresourcedefinition.apiextensions.k8s.io\/specialists.slm.dev serverside-applied/);
     expect(await imageOf('slm-fleet-router')).toBe('registry.example.com/slm-fleet:0.2.0');
-    const history = (await helmOf(env()).ok('history', 'slm-fleet', '-n', env().namespace, '-o', 'json')).stdout;
+    const history = await helmOf(env()).ok('history', 'slm-fleet', '-n', env().namespace, '-o', 'json');
     expect((JSON.parse(history) as { revision: number }[]).map((r) => r.revision)).toEqual([1, 2, 3]);
   });
 });

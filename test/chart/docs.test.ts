@@ -2,8 +2,8 @@
 // `<!-- test: ... -->` is run by bash from the repository root, with only the namespace changed
 // to the suite's.
 import { afterAll, describe, expect, it } from 'vitest';
-import { docBlock, runDocScript, useSuiteEnv } from '@slm-fleet/testing';
-import { forSuite, helmOf, shellEnvOf } from './chart.js';
+import { docBlock, runDocScript, shellEnvOf, useSuiteEnv } from '@slm-fleet/testing';
+import { forSuite, helmOf } from './chart.js';
 
 describe('README: installing on a cluster (Helm)', () => {
   const env = useSuiteEnv('readme-helm');

@@ -55,7 +55,6 @@ describe('operator and router with the chart ServiceAccounts', () => {
   let operatorKubeconfig = '';
   let routerKubeconfig = '';
 
-  const queuePrefix = () => env().redisPrefix.replace(/:$/, '');
   const jsonpath = (resource: string, path: string) => env().kubectl('get', resource, '-o', `jsonpath=${path}`);
   const readyReason = (kind: string, name: string) =>
     jsonpath(`${kind}/${name}`, '{.status.conditions[?(@.type=="Ready")].reason}');
@@ -152,7 +151,7 @@ describe('operator and router with the chart ServiceAccounts', () => {
         '--redis-url',
         env().redisUrl,
         '--queue-prefix',
-        queuePrefix(),
+        env().queuePrefix,
       ],
       process.env,
     );
@@ -196,7 +195,7 @@ describe('operator and router with the chart ServiceAccounts', () => {
         '--redis-url',
         env().redisUrl,
         '--queue-prefix',
-        queuePrefix(),
+        env().queuePrefix,
       ],
       process.env,
     );

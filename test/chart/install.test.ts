@@ -180,7 +180,7 @@ describe('helm install and upgrade', () => {
       '--timeout',
       '3m',
     );
-    const status = JSON.parse((await helm().ok('status', release, '-n', env().namespace, '-o', 'json')).stdout) as {
+    const status = JSON.parse(await helm().ok('status', release, '-n', env().namespace, '-o', 'json')) as {
       version: number;
       info: { status: string };
     };

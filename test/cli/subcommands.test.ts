@@ -9,9 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { startEngineSim } from '@slm-fleet/engine-sim';
 import type { RunningService } from '@slm-fleet/service';
 import { SIMULATOR_DEFAULTS } from '@slm-fleet/simulator';
-import { eventually, repoRoot } from '@slm-fleet/testing';
-
-const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
+import { eventually, repoRoot, slmFleetBin } from '@slm-fleet/testing';
 
 interface LogLine {
   level: string;
@@ -28,7 +26,7 @@ function startCli(
   expectedServices: number,
   env: Record<string, string> = {},
 ): { child: ChildProcess; ports: Promise<number[]> } {
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(process.execPath, [slmFleetBin, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -154,7 +152,7 @@ describe('slm-fleet executable', () => {
     [['router', '--grpc-port', 'grpc'], '--grpc-port must be a whole number from 0 to 65535, got "grpc"'],
     [['operator', '--kubeconfig', '/nonexistent/kubeconfig'], 'cannot load --kubeconfig /nonexistent/kubeconfig'],
   ])('rejects %j with an error naming the argument', async (args, message) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [slmFleetBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     expect(await exitCode(child)).not.toBe(0);

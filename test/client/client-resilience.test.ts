@@ -14,7 +14,8 @@ import {
   stopFleet,
   type FleetProcess,
 } from '../data-plane/fleet.js';
-import { engineRequests, freePort, routerMetric } from './fleet-helpers.js';
+import { freePort } from '@slm-fleet/service';
+import { engineRequests, routerMetric } from './fleet-helpers.js';
 
 describe('the client when routers come and go', () => {
   const env = useSuiteEnv('client-resilience');

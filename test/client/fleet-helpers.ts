@@ -1,6 +1,5 @@
 // What the client's tests read from the real processes: the simulator's request count (how
 // many times an engine ran) and a router's metrics (how many calls it served).
-import { createServer } from 'node:net';
 import { SlmFleetError } from '@slm-fleet/client';
 import type { FleetProcess } from '../data-plane/fleet.js';
 
@@ -9,29 +8,15 @@ export async function engineRequests(simulator: FleetProcess): Promise<number> {
   return ((await response.json()) as { requests: number }).requests;
 }
 
-/** The sum of a router metric's series that carry `labels` (0 when there is none). */
-export async function routerMetric(router: FleetProcess, name: string, labels: Record<string, string> = {}) {
+/** The sum of a router metric's series (0 when there is none). */
+export async function routerMetric(router: FleetProcess, name: string) {
   const text = await (await fetch(`http://127.0.0.1:${router.port}/metrics`)).text();
   let sum = 0;
   for (const line of text.split('\n')) {
-    const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (match?.[1] !== name) continue;
-    const pairs = match[2] ?? '';
-    if (Object.entries(labels).every(([key, value]) => pairs.includes(`${key}="${value}"`))) sum += Number(match[3]);
+    const match = /^(\w+)(?:\{.*\})? (\S+)$/.exec(line);
+    if (match?.[1] === name) sum += Number(match[2]);
   }
   return sum;
-}
-
-/** A port nothing listens on yet (for a router started after its client). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** The SlmFleetError a call failed with. */

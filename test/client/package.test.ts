@@ -24,6 +24,8 @@ const clientDir = join(repoRoot, 'libs', 'client');
 const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
 const buildClient = () => run(tsc, ['-b', 'libs/client/tsconfig.lib.json'], { cwd: repoRoot });
 const scratchDirs: string[] = [];
+// Every test uses the built package (dist/); building it once serves the whole file.
+beforeAll(buildClient);
 afterAll(() => scratchDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const typescriptBlocks = (doc: string): string[] =>
@@ -47,8 +49,6 @@ async function compileOutsideRepo(snippets: string[], emit: boolean): Promise<st
 }
 
 describe('the @slm-fleet/client package', () => {
-  beforeAll(buildClient);
-
   it('packs its compiled code and types, and no sources, tests or build state', async () => {
     // npm pack runs the package's prepack (a clean build) first, as npm publish would.
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], { cwd: clientDir });
@@ -70,7 +70,6 @@ describe('the @slm-fleet/client package', () => {
 
 describe('the TypeScript in the client docs', () => {
   it('compiles against the built package, as a user would write it', async () => {
-    await buildClient();
     const snippets = ['docs/client.md', 'libs/client/README.md'].flatMap(typescriptBlocks);
     expect(snippets.length).toBeGreaterThan(1);
     await expect(compileOutsideRepo(snippets, false)).resolves.toEqual(expect.any(String));
@@ -84,7 +83,6 @@ describe('the example agent service', () => {
   let router: FleetProcess;
 
   beforeAll(async () => {
-    await buildClient();
     await installCrds(env());
     simulator = await startSimulator({ tpot: '1ms', outputTokens: 10 });
     processes.push(simulator);

@@ -12,8 +12,9 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SlmFleetClient, SlmFleetError, type InvokeStreamChunk, type RetryEvent } from '@slm-fleet/client';
+import { SlmFleetClient, type InvokeStreamChunk, type RetryEvent } from '@slm-fleet/client';
 import { AgentRouterService, type InvokeChunk, type InvokeRequest, type InvokeResponse } from '@slm-fleet/proto';
+import { failureOf } from './fleet-helpers.js';
 
 interface Failure {
   code: status;
@@ -90,14 +91,6 @@ describe('the client against a scripted router', () => {
       target: `127.0.0.1:${port}`,
       retry: { maxAttempts, initialBackoffMs: 1, maxBackoffMs: 5, onRetry: (event) => retries.push(event) },
     });
-  };
-  const failureOf = async (call: Promise<unknown>): Promise<SlmFleetError> => {
-    const error: unknown = await call.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(SlmFleetError);
-    return error as SlmFleetError;
   };
   const collect = async (chunks: AsyncIterable<InvokeStreamChunk>) => {
     const all: InvokeStreamChunk[] = [];

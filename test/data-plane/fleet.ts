@@ -1,7 +1,6 @@
 // Runs the data plane as users run it: the slm-fleet executable's router, worker and
 // engine-sim subcommands as child processes, against the suite's Redis and API server.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
@@ -11,7 +10,7 @@ import {
   type InvokeResponse,
   type ListTasksResponse,
 } from '@slm-fleet/proto';
-import { eventually, repoRoot, type SuiteEnv } from '@slm-fleet/testing';
+import { eventually, slmFleetBin, type SuiteEnv } from '@slm-fleet/testing';
 import { expect } from 'vitest';
 
 export interface FleetProcess {
@@ -25,11 +24,9 @@ export interface FleetProcess {
   exited: Promise<number | null>;
 }
 
-const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
-
 /** Starts `slm-fleet <args>` and waits until it logs that it listens (and, for a router, serves gRPC). */
 export async function spawnFleet(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<FleetProcess> {
-  const child = spawn(process.execPath, [bin, ...args, '--http-port', '0'], {
+  const child = spawn(process.execPath, [slmFleetBin, ...args, '--http-port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -64,8 +61,6 @@ export async function stopFleet(process: FleetProcess | undefined, signal: NodeJ
   await process.exited;
 }
 
-export const queuePrefixOf = (env: SuiteEnv): string => env.redisPrefix.replace(/:$/, '');
-
 /**
  * Starts a router and waits for its /readyz: gRPC listens before the router has listed the
  * namespace's Specialists and AgentTasks, and calls made then get UNAVAILABLE (retryable).
@@ -82,7 +77,7 @@ export async function startRouter(env: SuiteEnv, extra: string[] = []): Promise<
     '--redis-url',
     env.redisUrl,
     '--queue-prefix',
-    queuePrefixOf(env),
+    env.queuePrefix,
     ...extra,
   ]);
   await eventually(
@@ -136,7 +131,7 @@ export function startWorker(
     '--redis-url',
     env.redisUrl,
     '--queue-prefix',
-    queuePrefixOf(env),
+    env.queuePrefix,
     ...extra,
   ]);
 }

@@ -7,7 +7,6 @@ import { eventually, installCrds, platform, useSuiteEnv } from '@slm-fleet/testi
 import {
   RouterClient,
   outcomesDuring,
-  queuePrefixOf,
   simSpecialist,
   startRouter,
   startWorker,
@@ -92,7 +91,7 @@ describe('on a Redis Cluster', () => {
     const owners = await Promise.all(
       names.map(async (name) => {
         const queue = specialistQueueName(env().namespace, name);
-        const keys = await cluster.cluster('KEYSLOT', `${queuePrefixOf(env())}:${queue}:wait`);
+        const keys = await cluster.cluster('KEYSLOT', `${env().queuePrefix}:${queue}:wait`);
         return ownerOf(all, Number(keys))?.name;
       }),
     );

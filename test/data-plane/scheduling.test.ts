@@ -9,7 +9,6 @@ import { eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
 import {
   RouterClient,
   failureOf,
-  queuePrefixOf,
   simSpecialist,
   startRouter,
   startSimulator,
@@ -39,7 +38,7 @@ describe('router scheduling', () => {
   const queueOf = (specialist: string): Queue => {
     const queue = new Queue(specialistQueueName(env().namespace, specialist), {
       connection: { url: env().redisUrl },
-      prefix: queuePrefixOf(env()),
+      prefix: env().queuePrefix,
     });
     queues.push(queue);
     return queue;

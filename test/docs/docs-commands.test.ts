@@ -4,9 +4,8 @@
 // A block starts with placeholder assignments (NS=demo, ROUTER=127.0.0.1:50051, ...); the only
 // change the test makes is to set those to the suite's values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docBlock, installCrds, runDocScript, useSuiteEnv, withValues, type SuiteEnv } from '@slm-fleet/testing';
+import { docBlock, installCrds, runDocScript, shellEnvOf, useSuiteEnv, withValues } from '@slm-fleet/testing';
 import {
-  queuePrefixOf,
   simSpecialist,
   startRouter,
   startSimulator,
@@ -20,14 +19,6 @@ import {
   writeOperatorConfig,
   type OperatorProcess,
 } from '../operator/operator-process.js';
-
-/** The environment `eval "$(scripts/platform env)"` gives, for the suite. */
-const shellEnv = (env: SuiteEnv): NodeJS.ProcessEnv => ({
-  ...process.env,
-  KUBECONFIG: env.kubeconfigPath,
-  REDIS_URL: env.redisUrl,
-  PATH: env.platform.PATH,
-});
 
 describe('docs: calling the router, its metrics, calls that time out', () => {
   const env = useSuiteEnv('docs-data-plane');
@@ -54,12 +45,12 @@ describe('docs: calling the router, its metrics, calls that time out', () => {
     ROUTER: `127.0.0.1:${router.grpcPort}`,
     HTTP: `127.0.0.1:${router.port}`,
     WORKER: `127.0.0.1:${worker.port}`,
-    PREFIX: queuePrefixOf(env()),
+    PREFIX: env().queuePrefix,
   });
   const run = async (file: string, name: string, only: string[]): Promise<string> => {
     const all = values();
     const picked = Object.fromEntries(only.map((key) => [key, all[key]!]));
-    return runDocScript(withValues(await docBlock(`docs/${file}`, name), picked), shellEnv(env()));
+    return runDocScript(withValues(await docBlock(`docs/${file}`, name), picked), shellEnvOf(env()));
   };
 
   it('api.md: gRPC calls with grpcurl', async () => {
@@ -126,7 +117,7 @@ describe('docs: a Specialist that stays Degraded', () => {
 
   it('troubleshooting.md: InsufficientGPU and InvalidSpec, as kubectl shows them', async () => {
     const script = withValues(await docBlock('docs/troubleshooting.md', 'degraded'), { NS: env().namespace });
-    const output = await runDocScript(script, shellEnv(env()));
+    const output = await runDocScript(script, shellEnvOf(env()));
     expect(output).toMatch(/^InsufficientGPU$/m);
     expect(output).toMatch(/Insufficient nvidia\.com\/gpu/);
     expect(output).toMatch(/Warning\s+InsufficientGPU/);
@@ -138,7 +129,7 @@ describe('docs: a Specialist that stays Degraded', () => {
     const script = withValues(await docBlock('docs/operations.md', 'operator-metrics'), {
       OPERATOR: `127.0.0.1:${operator!.port}`,
     });
-    const output = await runDocScript(script, shellEnv(env()));
+    const output = await runDocScript(script, shellEnvOf(env()));
     expect(output).toMatch(/^slm_fleet_operator_leader 1$/m);
     expect(output).toMatch(/^slm_fleet_operator_reconcile_total\{controller="specialist",result="success"\} [1-9]/m);
   });

@@ -3,11 +3,8 @@
 // piped: the live view prints a table every 10 s. A newcomer must see calls served, replicas
 // scaling up, and everything stopping on Ctrl-C.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, repoRoot } from '@slm-fleet/testing';
-
-const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
+import { eventually, slmFleetBin } from '@slm-fleet/testing';
 
 interface Row {
   task: string;
@@ -32,7 +29,7 @@ function rowsIn(output: string): Row[] {
 describe('slm-fleet local with its demo (what ./scripts/start runs)', () => {
   const env = { ...process.env };
   delete env['REDIS_URL'];
-  const child = spawn(process.execPath, [bin, 'local', '--grpc-port', '0', '--http-port', '0'], {
+  const child = spawn(process.execPath, [slmFleetBin, 'local', '--grpc-port', '0', '--http-port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   });

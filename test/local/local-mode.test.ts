@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, repoRoot } from '@slm-fleet/testing';
+import { eventually, slmFleetBin } from '@slm-fleet/testing';
 import { RouterClient } from '../data-plane/fleet.js';
-
-const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
 
 interface Scaled {
   specialist: string;
@@ -25,7 +23,7 @@ function startLocal(resources: string) {
   const child = spawn(
     process.execPath,
     [
-      bin,
+      slmFleetBin,
       'local',
       '--no-demo',
       '--resources',

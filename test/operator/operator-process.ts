@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
-import { eventually, repoRoot, type SuiteEnv } from '@slm-fleet/testing';
+import { eventually, slmFleetBin, type SuiteEnv } from '@slm-fleet/testing';
 
 export interface OperatorProcess {
   child: ChildProcess;
@@ -31,10 +31,9 @@ export async function writeOperatorConfig(env: SuiteEnv, config: Record<string, 
 
 /** Starts `slm-fleet operator`; its autoscaler reads the suite's Redis under the suite's prefix. */
 export async function startOperator(env: SuiteEnv, configPath: string): Promise<OperatorProcess> {
-  const bin = join(repoRoot, 'apps', 'cli', 'bin', 'slm-fleet.js');
   const args = ['operator', '--http-port', '0', '--kubeconfig', env.kubeconfigPath, '--config', configPath];
-  const redis = ['--redis-url', env.redisUrl, '--queue-prefix', env.redisPrefix.replace(/:$/, '')];
-  const child = spawn(process.execPath, [bin, ...args, ...redis], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const redis = ['--redis-url', env.redisUrl, '--queue-prefix', env.queuePrefix];
+  const child = spawn(process.execPath, [slmFleetBin, ...args, ...redis], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));

@@ -149,7 +149,7 @@ describe('pod runner', () => {
   };
 
   beforeAll(async () => {
-    prefix = env().redisPrefix.replace(/:$/, '');
+    prefix = env().queuePrefix;
     replyTo = replyListKey(prefix, 'test');
     replies = env().redis();
     queue = new Queue(specialistQueueName(env().namespace, NAME), { connection: env().redis(), prefix });

@@ -1,17 +1,11 @@
 // The worker's calls end to end: a real Redis, BullMQ and the engine simulator.
 import { Ajv } from 'ajv';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeCallError, type CallReply } from '@slm-fleet/queue';
-import { eventually, useSuiteEnv } from '@slm-fleet/testing';
-import { getJson, SIM_MODEL, WorkerTestBed } from './harness.js';
+import { eventually } from '@slm-fleet/testing';
+import { getJson, SIM_MODEL, useWorkerTestBeds, WorkerTestBed } from './harness.js';
 
-const env = useSuiteEnv('worker');
-let bed: WorkerTestBed | undefined;
-const newBed = (): WorkerTestBed => (bed = new WorkerTestBed(env()));
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
+const newBed = useWorkerTestBeds('worker');
 
 /** The call's job once BullMQ has finished it (the reply is pushed just before that). */
 const finishedJob = (t: WorkerTestBed, callId: string) =>

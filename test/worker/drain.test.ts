@@ -1,17 +1,11 @@
 // GET /drain, the pod's preStop hook: the worker drains as on SIGTERM but keeps serving HTTP,
 // and answers once its calls have finished or gone back to the queue.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningService } from '@slm-fleet/service';
-import { eventually, useSuiteEnv } from '@slm-fleet/testing';
-import { getJson, WorkerTestBed } from './harness.js';
+import { eventually } from '@slm-fleet/testing';
+import { getJson, useWorkerTestBeds } from './harness.js';
 
-const env = useSuiteEnv('worker-drain');
-let bed: WorkerTestBed | undefined;
-const newBed = (): WorkerTestBed => (bed = new WorkerTestBed(env()));
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
+const newBed = useWorkerTestBeds('worker-drain');
 
 const startDrain = (worker: RunningService): Promise<Response> => fetch(`http://127.0.0.1:${worker.port}/drain`);
 

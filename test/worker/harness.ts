@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { afterEach } from 'vitest';
 import { startEngineSim } from '@slm-fleet/engine-sim';
 import {
   CALL_JOB_NAME,
@@ -16,7 +17,7 @@ import {
 } from '@slm-fleet/queue';
 import type { RunningService } from '@slm-fleet/service';
 import { SIMULATOR_DEFAULTS, type SimStats, type SimulatorSettings } from '@slm-fleet/simulator';
-import type { SuiteEnv } from '@slm-fleet/testing';
+import { useSuiteEnv, type SuiteEnv } from '@slm-fleet/testing';
 import { startWorker, type WorkerOptions } from '@slm-fleet/worker';
 
 export const SIM_MODEL = SIMULATOR_DEFAULTS.model;
@@ -142,6 +143,20 @@ export class WorkerTestBed {
     for (const service of this.services.reverse()) await service.stop();
     await this.queue.close();
   }
+}
+
+/**
+ * A suite's environment (`useSuiteEnv(name)`) and a function that gives the running test a
+ * new bed, closed after the test.
+ */
+export function useWorkerTestBeds(name: string): () => WorkerTestBed {
+  const env = useSuiteEnv(name);
+  let bed: WorkerTestBed | undefined;
+  afterEach(async () => {
+    await bed?.close();
+    bed = undefined;
+  });
+  return () => (bed = new WorkerTestBed(env()));
 }
 
 /** GET a path of a service; its status and JSON body. */

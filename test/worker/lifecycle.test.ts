@@ -1,16 +1,10 @@
 // The worker's life: waiting for a loading engine, cancels, and draining on shutdown.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cancelChannel } from '@slm-fleet/queue';
-import { eventually, useSuiteEnv } from '@slm-fleet/testing';
-import { getJson, WorkerTestBed } from './harness.js';
+import { eventually } from '@slm-fleet/testing';
+import { getJson, useWorkerTestBeds } from './harness.js';
 
-const env = useSuiteEnv('worker');
-let bed: WorkerTestBed | undefined;
-const newBed = (): WorkerTestBed => (bed = new WorkerTestBed(env()));
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
+const newBed = useWorkerTestBeds('worker');
 
 describe('worker lifecycle', () => {
   it('waits for a slow-starting engine before taking calls', async () => {

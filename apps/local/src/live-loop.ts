@@ -45,7 +45,7 @@ export class LiveView {
       return {
         ...figures,
         specialist: specialist.split('/')[1] ?? specialist,
-        waiting: this.autoscaler.queueOf(specialist).waiting,
+        waiting: this.autoscaler.waitingOf(specialist),
         replicasReady: counts.ready,
         replicasAsked: counts.asked,
       };

@@ -23,7 +23,7 @@ export interface LocalAutoscalerDeps {
  */
 export class LocalAutoscaler {
   private readonly states = new Map<string, PolicyState>();
-  private readonly queueSeen = new Map<string, { waiting?: number; active?: number }>();
+  private readonly waitingSeen = new Map<string, number | undefined>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -45,32 +45,32 @@ export class LocalAutoscaler {
 
   async tick(now = Date.now()): Promise<void> {
     const rates = await this.deps.router.scrape(now);
-    const inputs: SpecialistScalingInput[] = [];
-    for (const specialist of this.deps.specialists) {
-      const key = keyOf(specialist);
-      const { namespace, name } = specialist.metadata;
-      const rate = rates.bySpecialist.get(key);
-      const counts = this.deps.fleet.countsOf(key);
-      inputs.push({
-        specialist: key,
-        spec: policySpecOf(specialist, this.deps.agentTasks),
-        signals: {
-          at: now,
-          ...(await this.deps.queues.read(namespace, name, () => Date.now())),
-          arrivalRate: rates.measured ? (rate?.arrivalRate ?? 0) : undefined,
-          serviceTimeSeconds: rate?.serviceTimeSeconds,
-          readyReplicas: counts.ready,
-          currentReplicas: counts.asked,
-        },
-        state: this.states.get(key),
-        pendingUnschedulable: 0,
-        gpusPerReplica: 0,
-        priority: 0,
-      });
-    }
-    for (const input of inputs) {
-      this.queueSeen.set(input.specialist, { waiting: input.signals.waiting, active: input.signals.active });
-    }
+    const inputs = await Promise.all(
+      this.deps.specialists.map(async (specialist): Promise<SpecialistScalingInput> => {
+        const key = keyOf(specialist);
+        const { namespace, name } = specialist.metadata;
+        const rate = rates.bySpecialist.get(key);
+        const counts = this.deps.fleet.countsOf(key);
+        const queue = await this.deps.queues.read(namespace, name, () => Date.now());
+        return {
+          specialist: key,
+          spec: policySpecOf(specialist, this.deps.agentTasks),
+          signals: {
+            at: now,
+            ...queue,
+            arrivalRate: rates.measured ? (rate?.arrivalRate ?? 0) : undefined,
+            serviceTimeSeconds: rate?.serviceTimeSeconds,
+            readyReplicas: counts.ready,
+            currentReplicas: counts.asked,
+          },
+          state: this.states.get(key),
+          pendingUnschedulable: 0,
+          gpusPerReplica: 0,
+          priority: 0,
+        };
+      }),
+    );
+    for (const input of inputs) this.waitingSeen.set(input.specialist, input.signals.waiting);
     for (const plan of planScaling(inputs, undefined, now)) {
       this.states.set(plan.specialist, plan.state);
       if (!plan.changed) continue;
@@ -87,9 +87,9 @@ export class LocalAutoscaler {
     }
   }
 
-  /** The queue of a Specialist at the last interval (for the live view). */
-  queueOf(key: string): { waiting?: number; active?: number } {
-    return this.queueSeen.get(key) ?? {};
+  /** The calls waiting in a Specialist's queue at the last interval (for the live view). */
+  waitingOf(key: string): number | undefined {
+    return this.waitingSeen.get(key);
   }
 
   private schedule(): void {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { freePort } from '@slm-fleet/service';
 
 /** A throwaway Redis for local mode when no REDIS_URL is given: loopback, no persistence. */
 export interface LocalRedis {
@@ -44,17 +44,4 @@ export async function startLocalRedis(): Promise<LocalRedis> {
 async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode === null) child.kill('SIGTERM');
   await exited;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -11,17 +11,13 @@ import {
   type AgentTask,
   type Specialist,
 } from '@slm-fleet/api';
+import type { LocalResources } from '@slm-fleet/router';
 
 /** Every local resource lives in this namespace: the router serves one. */
 export const LOCAL_NAMESPACE = 'local';
 
-export interface LocalResourceSet {
-  specialists: Specialist[];
-  agentTasks: AgentTask[];
-}
-
 /** Reads every *.yaml / *.yml file of a directory; throws one error listing every problem, each with its file. */
-export function loadLocalResources(dir: string): LocalResourceSet {
+export function loadLocalResources(dir: string): LocalResources {
   let files: string[];
   try {
     files = readdirSync(dir)
@@ -30,19 +26,21 @@ export function loadLocalResources(dir: string): LocalResourceSet {
   } catch (error) {
     throw new Error(`cannot read --resources ${dir}: ${(error as Error).message}`);
   }
-  const set: LocalResourceSet = { specialists: [], agentTasks: [] };
   const problems: string[] = [];
-  for (const file of files) {
+  const resources = files.flatMap((file) => {
     const path = join(dir, file);
-    parseResources(readFileSync(path, 'utf8'), path, set, problems);
-  }
-  if (set.specialists.length === 0) problems.push(`${dir}: no Specialist found in its YAML files`);
+    return parseResources(readFileSync(path, 'utf8'), path, problems);
+  });
+  const specialists = resources.filter((r): r is Specialist => r.kind === 'Specialist');
+  const agentTasks = resources.filter((r): r is AgentTask => r.kind === 'AgentTask');
+  if (specialists.length === 0) problems.push(`${dir}: no Specialist found in its YAML files`);
   if (problems.length > 0) throw new Error(`local resources are not valid:\n  ${problems.join('\n  ')}`);
-  return set;
+  return { specialists, agentTasks };
 }
 
-/** Adds the resources of one file's text to `set`; what is wrong goes to `problems`. */
-export function parseResources(text: string, path: string, set: LocalResourceSet, problems: string[]): void {
+/** The resources of one file's text; what is wrong goes to `problems`. */
+function parseResources(text: string, path: string, problems: string[]): (Specialist | AgentTask)[] {
+  const found: (Specialist | AgentTask)[] = [];
   for (const [index, document] of parseAllDocuments(text).entries()) {
     const where = `${path} (document ${index + 1})`;
     if (document.errors.length > 0) {
@@ -70,13 +68,14 @@ export function parseResources(text: string, path: string, set: LocalResourceSet
     } else if (raw['kind'] === 'Specialist') {
       const { spec, errors } = validateSpecialistSpec(raw['spec']);
       if (errors) problems.push(...errors.map((e) => `${where}: Specialist ${name}: ${e}`));
-      else set.specialists.push({ apiVersion: API_VERSION, kind: 'Specialist', metadata: meta, spec });
+      else found.push({ apiVersion: API_VERSION, kind: 'Specialist', metadata: meta, spec });
     } else if (raw['kind'] === 'AgentTask') {
       const { spec, errors } = validateAgentTaskSpec(raw['spec']);
       if (errors) problems.push(...errors.map((e) => `${where}: AgentTask ${name}: ${e}`));
-      else set.agentTasks.push({ apiVersion: API_VERSION, kind: 'AgentTask', metadata: meta, spec });
+      else found.push({ apiVersion: API_VERSION, kind: 'AgentTask', metadata: meta, spec });
     } else {
       problems.push(`${where}: ${name}: kind must be Specialist or AgentTask, got ${String(raw['kind'])}`);
     }
   }
+  return found;
 }

@@ -12,7 +12,7 @@ export interface ReplicaSettings {
 }
 
 /** Annotation with extra `slm-fleet engine-sim` flags for a Specialist's simulated replicas. */
-export const SIMULATOR_ARGS_ANNOTATION = 'local.slm.dev/simulator-args';
+const SIMULATOR_ARGS_ANNOTATION = 'local.slm.dev/simulator-args';
 /** Long enough for a demo call to finish; a replica leaving hands the rest back to the queue. */
 const DRAIN_TIMEOUT = '30s';
 const STOP_GRACE_MS = 40_000;

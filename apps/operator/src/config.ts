@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ENGINE_KINDS } from '@slm-fleet/api';
 import { parse } from 'yaml';
+import { engineKinds, engineRunsInPod, isEngineKind } from '@slm-fleet/engines';
 import { defaultGpuProfiles, parseGpuProfiles, type GpuProfile } from '@slm-fleet/placement';
 import type { SpecialistNetworkPolicySettings, WorkloadSettings } from '@slm-fleet/workloads';
 import type { V1NetworkPolicyPeer } from '@kubernetes/client-node';
@@ -40,6 +40,12 @@ const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null &
 function stringField(raw: Raw, field: string, path: string, fallback: string): string {
   const value = raw[field] ?? fallback;
   if (typeof value !== 'string' || value === '') throw new Error(`${path}.${field} must be a non-empty string`);
+  return value;
+}
+
+function booleanField(raw: Raw, field: string, path: string, fallback: boolean): boolean {
+  const value = raw[field] ?? fallback;
+  if (typeof value !== 'boolean') throw new Error(`${path}.${field} must be true or false`);
   return value;
 }
 
@@ -95,9 +101,9 @@ function parseEngineImages(input: unknown): Record<string, string> {
   const raw = input ?? {};
   if (!isObject(raw)) throw new Error('engineImages must be a mapping of engine kind to image');
   for (const [kind, image] of Object.entries(raw)) {
-    if (!(ENGINE_KINDS as readonly string[]).includes(kind) || kind === 'openai') {
+    if (!isEngineKind(kind) || !engineRunsInPod(kind)) {
       throw new Error(
-        `engineImages.${kind}: not an engine that runs in a pod (${ENGINE_KINDS.filter((k) => k !== 'openai').join(', ')})`,
+        `engineImages.${kind}: not an engine that runs in a pod (${engineKinds.filter(engineRunsInPod).join(', ')})`,
       );
     }
     if (typeof image !== 'string' || !/^\S+$/.test(image)) {
@@ -113,8 +119,7 @@ const PEER_FIELDS = ['podSelector', 'namespaceSelector', 'ipBlock'];
 function parseSpecialistNetworkPolicy(input: unknown): SpecialistNetworkPolicySettings {
   const raw = input ?? {};
   if (!isObject(raw)) throw new Error('specialistNetworkPolicy must be a mapping of enabled and scrapers');
-  const enabled = raw['enabled'] ?? true;
-  if (typeof enabled !== 'boolean') throw new Error('specialistNetworkPolicy.enabled must be true or false');
+  const enabled = booleanField(raw, 'enabled', 'specialistNetworkPolicy', true);
   const scrapers = raw['scrapers'] ?? [];
   if (!Array.isArray(scrapers))
     throw new Error('specialistNetworkPolicy.scrapers must be a list of NetworkPolicy peers');
@@ -132,8 +137,7 @@ function parseSpecialistNetworkPolicy(input: unknown): SpecialistNetworkPolicySe
 function parseAutoscaler(input: unknown): AutoscalerConfig {
   const raw = input ?? {};
   if (!isObject(raw)) throw new Error('autoscaler must be a mapping');
-  const enabled = raw['enabled'] ?? true;
-  if (typeof enabled !== 'boolean') throw new Error('autoscaler.enabled must be true or false');
+  const enabled = booleanField(raw, 'enabled', 'autoscaler', true);
   const intervalSeconds = raw['intervalSeconds'] ?? 5;
   if (typeof intervalSeconds !== 'number' || !(intervalSeconds >= 1 && intervalSeconds <= 300)) {
     throw new Error('autoscaler.intervalSeconds must be a number of seconds from 1 to 300');
@@ -156,8 +160,7 @@ function parseAutoscaler(input: unknown): AutoscalerConfig {
       port: port as string | number,
     };
   }
-  const countFreeGpus = raw['countFreeGpus'] ?? true;
-  if (typeof countFreeGpus !== 'boolean') throw new Error('autoscaler.countFreeGpus must be true or false');
+  const countFreeGpus = booleanField(raw, 'countFreeGpus', 'autoscaler', true);
   return {
     enabled,
     intervalSeconds,

@@ -6,7 +6,6 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { SchemaValidators } from '@slm-fleet/calls';
 import { addStandardServices, setServing, type HealthImplementation } from '@slm-fleet/proto';
 import { connectRedis, logRedisErrors, replyListKey, type RedisClient } from '@slm-fleet/queue';
-import { QueueReader } from '@slm-fleet/load-signals';
 import type { TaskRoute } from '@slm-fleet/routing';
 import type { Registry } from 'prom-client';
 import { CallDispatcher } from './dispatch/call-dispatcher.js';
@@ -43,8 +42,6 @@ export class RouterCore {
   readonly redis: RedisClient;
   private readonly replyConnection: RedisClient;
   private readonly queues: QueueRegistry;
-  /** Reads the oldest waiting call of each queue for the metrics (jobs' timestamps only). */
-  private readonly oldestReader: QueueReader;
   private readonly routing: RoutingSource;
   private readonly replies: ReplyListener;
   private readonly server = new Server({
@@ -69,10 +66,7 @@ export class RouterCore {
     logRedisErrors(this.redis, logger, 'router');
     logRedisErrors(this.replyConnection, logger, 'router-replies');
     this.queues = new QueueRegistry(this.redis, settings.queuePrefix);
-    this.oldestReader = new QueueReader(this.redis, settings.queuePrefix);
-    this.metrics = new RouterMetrics(registry, this.queues, () =>
-      oldestWaitingBySpecialist(this.queues, this.oldestReader),
-    );
+    this.metrics = new RouterMetrics(registry, this.queues);
     this.routing = settings.routing ?? clusterRouting(settings, logger);
     const replyTo = replyListKey(settings.queuePrefix, this.routerId);
     this.dispatcher = new CallDispatcher({
@@ -140,7 +134,6 @@ export class RouterCore {
     await this.replies.stop();
     await this.routing.stop();
     await this.queues.close();
-    await this.oldestReader.close();
     this.redis.disconnect();
   }
 }
@@ -150,17 +143,4 @@ export type { Server };
 function clusterRouting(settings: RouterSettings, logger: LoggerService): RoutingSource {
   if (!settings.kubeConfig) throw new Error('the router needs a kubeconfig or a routing source');
   return new RoutingTableSource(settings.kubeConfig, settings.namespace, logger);
-}
-
-/** The oldest waiting call's age of each Specialist this router has queued calls for. */
-async function oldestWaitingBySpecialist(queues: QueueRegistry, reader: QueueReader): Promise<Map<string, number>> {
-  const ages = new Map<string, number>();
-  await Promise.all(
-    [...queues.waitingByQueue().values()].map(async ({ specialist }) => {
-      const [namespace = '', name = ''] = specialist.split('/');
-      const { oldestWaitingSeconds } = await reader.read(namespace, name, () => Date.now());
-      if (oldestWaitingSeconds !== undefined) ages.set(specialist, oldestWaitingSeconds);
-    }),
-  );
-  return ages;
 }

@@ -17,15 +17,15 @@ export class RouterMetrics implements DispatchObserver {
   private readonly queued: Counter<'specialist'>;
   private readonly queueWait: Histogram<'specialist'>;
   private readonly service: Histogram<'specialist'>;
+  private readonly queueWaiting: Gauge<'specialist'>;
+  private readonly oldestWaiting: Gauge<'specialist'>;
+  /** The queues' reading of the scrape under way, shared by the gauges it sets. */
+  private collecting: Promise<void> | undefined;
 
-  /**
-   * `oldestWaiting` reads, at a scrape, how long the oldest call of each Specialist the router
-   * has used has waited (seconds by namespace/name; a queue Redis could not read is left out).
-   */
+  /** `queues` are read from Redis once per scrape, for both queue gauges. */
   constructor(
     registry: Registry,
-    queues: Pick<QueueRegistry, 'readAll' | 'waitingByQueue'>,
-    oldestWaiting?: () => Promise<Map<string, number>>,
+    private readonly queues: Pick<QueueRegistry, 'readAll'>,
   ) {
     this.calls = new Counter({
       name: 'slm_fleet_router_calls_total',
@@ -60,35 +60,48 @@ export class RouterMetrics implements DispatchObserver {
       buckets: SECONDS_BUCKETS,
       registers: [registry],
     });
-    new Gauge({
+    // prom-client collects every metric of a scrape side by side: each gauge waits for the
+    // same reading, which sets both.
+    this.queueWaiting = new Gauge({
       name: 'slm_fleet_router_specialist_queue_waiting',
       help: "Calls waiting in a Specialist's queue, as this router last read it (take the max over routers).",
       labelNames: ['specialist'],
       registers: [registry],
-      async collect() {
-        await queues.readAll();
-        this.reset();
-        for (const { specialist, waiting } of queues.waitingByQueue().values()) this.set({ specialist }, waiting);
-      },
+      collect: () => this.collectQueues(),
     });
-    if (oldestWaiting) {
-      new Gauge({
-        name: 'slm_fleet_router_specialist_oldest_waiting_seconds',
-        help: "Age of the oldest call waiting in a Specialist's queue, read from Redis at each scrape (0: none waits).",
-        labelNames: ['specialist'],
-        registers: [registry],
-        async collect() {
-          const ages = await oldestWaiting();
-          this.reset();
-          for (const [specialist, seconds] of ages) this.set({ specialist }, seconds);
-        },
-      });
-    }
+    this.oldestWaiting = new Gauge({
+      name: 'slm_fleet_router_specialist_oldest_waiting_seconds',
+      help: "Age of the oldest call waiting in a Specialist's queue, read from Redis at each scrape (0: none waits).",
+      labelNames: ['specialist'],
+      registers: [registry],
+      collect: () => this.collectQueues(),
+    });
     this.inFlight = new Gauge({
       name: 'slm_fleet_router_calls_in_flight',
       help: 'Calls received and not yet answered.',
       registers: [registry],
     });
+  }
+
+  /**
+   * Reads every queue the router has used once and sets both queue gauges: the depth (the last
+   * estimate when Redis could not be read) and the oldest call's age (left out then).
+   */
+  private collectQueues(): Promise<void> {
+    this.collecting ??= this.queues
+      .readAll()
+      .then((readings) => {
+        this.queueWaiting.reset();
+        this.oldestWaiting.reset();
+        for (const { specialist, waiting, oldestWaitingSeconds } of readings) {
+          this.queueWaiting.set({ specialist }, waiting);
+          if (oldestWaitingSeconds !== undefined) this.oldestWaiting.set({ specialist }, oldestWaitingSeconds);
+        }
+      })
+      .finally(() => {
+        this.collecting = undefined;
+      });
+    return this.collecting;
   }
 
   onQueued(specialist: string): void {

@@ -4,10 +4,6 @@ export class CompletionHeap<T> {
   private readonly times: number[] = [];
   private readonly items: T[] = [];
 
-  get size(): number {
-    return this.times.length;
-  }
-
   /** The earliest finish time, or Infinity when empty. */
   peekTime(): number {
     return this.times[0] ?? Infinity;

@@ -5,15 +5,9 @@
 // service time being the trace's lognormal. M/M/c waits are longer than those of this less
 // variable lognormal (CV 0.53), so the oracle errs on the generous side: a fair bound, not a
 // flattering one for the policies.
+import { erlangC } from '@slm-fleet/autoscaling';
 import type { SimConfig } from './config.js';
 import type { Trace } from './traces.js';
-
-/** Erlang C: probability an arrival waits, c servers, offered load a = rate x mean service (a < c). */
-export function erlangC(c: number, a: number): number {
-  let b = 1; // Erlang B by its stable recursion
-  for (let i = 1; i <= c; i++) b = (a * b) / (i + a * b);
-  return (c * b) / (c - a * (1 - b));
-}
 
 /** P(wait + service > target) for an M/M/c wait and a lognormal service, by the midpoint rule. */
 export function missProbability(slots: number, rate: number, config: SimConfig): number {
@@ -21,7 +15,7 @@ export function missProbability(slots: number, rate: number, config: SimConfig):
   const sigma = config.serviceSigma;
   const mu = Math.log(mean) - (sigma * sigma) / 2;
   const target = config.latencyTargetSeconds;
-  const waits = erlangC(slots, rate * mean);
+  const waits = erlangC(slots, rate * mean); // the policy's Erlang C: P(a call waits)
   const theta = slots / mean - rate; // the conditional wait is exponential with this rate
   const steps = 2000;
   const h = target / steps;

@@ -1,4 +1,5 @@
 // Figures from a run, the targets of issue 5 beside them, and the compact table printed at the end.
+import { round } from '../proc.js';
 import type { SimConfig } from './config.js';
 import type { OracleResult } from './oracle.js';
 import type { RunResult, StepResponse } from './simulate.js';
@@ -20,8 +21,6 @@ export interface Figures {
   scaleActionsPerHour: number;
   step: StepResponse | undefined;
 }
-
-const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export function summarise(
   run: RunResult,

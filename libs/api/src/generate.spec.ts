@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildCrd, resourceDefinitions } from './crd.js';
@@ -18,6 +18,16 @@ describe('generated files', () => {
       else expect(committed).toBe(file.content);
     },
   );
+
+  it('leaves no CRD file it does not generate in crds/ or the chart', () => {
+    for (const dir of ['crds', 'charts/slm-fleet/files/crds']) {
+      const committed = readdirSync(join(root, dir)).filter((f) => f.endsWith('.yaml'));
+      const generated = generatedFiles()
+        .filter((f) => dirname(f.path) === dir)
+        .map((f) => basename(f.path));
+      expect(committed.sort(), dir).toEqual(generated.sort());
+    }
+  });
 });
 
 describe('buildCrd', () => {

@@ -1,5 +1,6 @@
-// Renders crds/*.yaml and docs/crd-reference.md from the definitions. `npm run generate`
-// writes them; a unit test fails when the committed files differ from what this renders.
+// Renders crds/*.yaml, the Helm chart's copies of them (charts/slm-fleet/files/crds/, which the
+// chart templates) and docs/crd-reference.md from the definitions. `npm run generate` writes
+// them; a unit test fails when the committed files differ from what this renders.
 import { stringify } from 'yaml';
 import { buildCrd, GROUP, resourceDefinitions } from './crd.js';
 import { renderCrdReference } from './crd-reference.js';
@@ -13,8 +14,12 @@ export interface GeneratedFile {
 
 export function generatedFiles(): GeneratedFile[] {
   const crds = resourceDefinitions.map((def) => ({
-    path: `crds/${GROUP}_${def.plural}.yaml`,
+    file: `${GROUP}_${def.plural}.yaml`,
     content: HEADER + stringify(buildCrd(def), { lineWidth: 0 }),
   }));
-  return [...crds, { path: 'docs/crd-reference.md', content: renderCrdReference(resourceDefinitions) }];
+  return [
+    ...crds.map(({ file, content }) => ({ path: `crds/${file}`, content })),
+    ...crds.map(({ file, content }) => ({ path: `charts/slm-fleet/files/crds/${file}`, content })),
+    { path: 'docs/crd-reference.md', content: renderCrdReference(resourceDefinitions) },
+  ];
 }

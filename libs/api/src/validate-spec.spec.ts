@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { validateAgentTaskSpec, validateSpecialistSpec } from './validate-spec.js';
 
 const specialist = {
@@ -36,5 +36,23 @@ describe('validateAgentTaskSpec', () => {
     expect(validateAgentTaskSpec({ specialists: [{ name: 'x' }], priority: 5000 }).errors?.[0]).toMatch(
       /^spec\.priority: /,
     );
+  });
+});
+
+describe('compiling the schemas', () => {
+  it('happens on the first call, not at import, and once', async () => {
+    vi.resetModules();
+    const { Ajv } = await import('ajv');
+    const compile = vi.spyOn(Ajv.prototype, 'compile');
+    try {
+      const fresh = await import('./validate-spec.js');
+      expect(compile).not.toHaveBeenCalled();
+      expect(fresh.validateSpecialistSpec(specialist).errors).toBeUndefined();
+      expect(fresh.validateAgentTaskSpec({ specialists: [{ name: 'x' }] }).errors).toBeUndefined();
+      expect(fresh.validateSpecialistSpec(specialist).errors).toBeUndefined();
+      expect(compile).toHaveBeenCalledTimes(2);
+    } finally {
+      compile.mockRestore();
+    }
   });
 });

@@ -6,18 +6,35 @@ import { SpecialistSpec } from './specialist.js';
 
 export type SpecValidation<T> = { spec: T; errors?: undefined } | { spec?: undefined; errors: string[] };
 
-// strict: false lets the Kubernetes extensions (x-kubernetes-*) through; useDefaults fills in
-// what the API server's defaulting would.
-const ajv = new Ajv({ strict: false, useDefaults: true, allErrors: true });
-const specialistValidator = ajv.compile<SpecialistSpec>(SpecialistSpec);
-const agentTaskValidator = ajv.compile<AgentTaskSpec>(AgentTaskSpec);
+interface Validators {
+  specialist: ValidateFunction<SpecialistSpec>;
+  agentTask: ValidateFunction<AgentTaskSpec>;
+}
+
+let compiled: Validators | undefined;
+
+/**
+ * Compiled on the first call, not at import: every importer of @slm-fleet/api loads this
+ * module, and only local mode validates. strict: false lets the Kubernetes extensions
+ * (x-kubernetes-*) through; useDefaults fills in what the API server's defaulting would.
+ */
+function validators(): Validators {
+  if (!compiled) {
+    const ajv = new Ajv({ strict: false, useDefaults: true, allErrors: true });
+    compiled = {
+      specialist: ajv.compile<SpecialistSpec>(SpecialistSpec),
+      agentTask: ajv.compile<AgentTaskSpec>(AgentTaskSpec),
+    };
+  }
+  return compiled;
+}
 
 export function validateSpecialistSpec(input: unknown): SpecValidation<SpecialistSpec> {
-  return validate(specialistValidator, input);
+  return validate(validators().specialist, input);
 }
 
 export function validateAgentTaskSpec(input: unknown): SpecValidation<AgentTaskSpec> {
-  return validate(agentTaskValidator, input);
+  return validate(validators().agentTask, input);
 }
 
 /** Errors name the field as `spec.a.b` (from ajv's JSON pointer), as kubectl would. */

@@ -12,6 +12,8 @@ export {
   type SpecialistScalingPlan,
 } from './plan-scaling.js';
 export { policySpecOf, priorityOf } from './policy-spec-of.js';
+// M/M/c queueing, which the policy sizes against a latency target; bench/'s oracle uses it too.
+export { erlangC } from './queueing.js';
 export { shareGpus } from './share-gpus.js';
 export type {
   GpuGrant,
@@ -22,20 +24,6 @@ export type {
   SpecialistSignals,
 } from './types.js';
 // Signals: the routers' Prometheus metrics and the queue's counts, turned into policy inputs.
-export { counterDeltas, rates, ratesOf, type SpecialistRates } from './signals/rates.js';
-export {
-  OLDEST_SAMPLE,
-  oldestTimestamp,
-  queueSignalsFrom,
-  type QueueJobCounts,
-  type QueueSignals,
-} from './signals/queue-signals.js';
-export {
-  ROUTER_COUNTER_FIELDS,
-  emptyRouterMetrics,
-  parseRouterMetrics,
-  sumRouterScrapes,
-  type RouterCounterField,
-  type RouterScrape,
-  type RouterSpecialistMetrics,
-} from './signals/router-metrics.js';
+export { counterDeltas, ratesOf, type SpecialistRates } from './signals/rates.js';
+export { OLDEST_SAMPLE, oldestTimestamp, queueSignalsFrom, type QueueSignals } from './signals/queue-signals.js';
+export { parseRouterMetrics, sumRouterScrapes, type RouterScrape } from './signals/router-metrics.js';

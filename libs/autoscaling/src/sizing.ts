@@ -124,27 +124,28 @@ export function sizeForLoad(
   // TARGET_MISS_BUDGET of calls within the target, so many slots run fuller than few.
   // Without one, Little's law at the target utilisation; within the tolerance no replica is
   // added.
-  const againstTarget = targetSeconds !== undefined && known(service) && service < targetSeconds;
-  if (load !== undefined && known(service) && load.calls > 0 && againstTarget) {
-    const replicas = replicasForTarget(
-      load.calls * (1 + LOAD_HEADROOM),
-      concurrency,
-      service,
-      targetSeconds,
-      TARGET_MISS_BUDGET,
-    );
-    sizings.push({
-      replicas,
-      reason: `load ${show(load.calls)} calls in service (arrivals x ${show(service)} s, smoothed): ${replicas} x ${show(concurrency)} slots start ${show((1 - TARGET_MISS_BUDGET) * 100)}% within ${show(targetSeconds)} s`,
-    });
-  } else if (load !== undefined && known(service) && load.calls > 0) {
-    const exact = load.calls / (concurrency * utilisation);
-    const replicas = ceil(exact / (1 + RATE_TOLERANCE));
-    const tolerated = replicas < ceil(exact) ? `, within ${show(RATE_TOLERANCE * 100)}% of ${replicas}` : '';
-    sizings.push({
-      replicas,
-      reason: `load ${show(load.calls)} calls in service (arrivals x ${show(service)} s, smoothed) / (${show(concurrency)} x ${show(utilisation)}) -> ${replicas}${tolerated}`,
-    });
+  if (load !== undefined && known(service) && load.calls > 0) {
+    if (targetSeconds !== undefined && service < targetSeconds) {
+      const replicas = replicasForTarget(
+        load.calls * (1 + LOAD_HEADROOM),
+        concurrency,
+        service,
+        targetSeconds,
+        TARGET_MISS_BUDGET,
+      );
+      sizings.push({
+        replicas,
+        reason: `load ${show(load.calls)} calls in service (arrivals x ${show(service)} s, smoothed): ${replicas} x ${show(concurrency)} slots start ${show((1 - TARGET_MISS_BUDGET) * 100)}% within ${show(targetSeconds)} s`,
+      });
+    } else {
+      const exact = load.calls / (concurrency * utilisation);
+      const replicas = ceil(exact / (1 + RATE_TOLERANCE));
+      const tolerated = replicas < ceil(exact) ? `, within ${show(RATE_TOLERANCE * 100)}% of ${replicas}` : '';
+      sizings.push({
+        replicas,
+        reason: `load ${show(load.calls)} calls in service (arrivals x ${show(service)} s, smoothed) / (${show(concurrency)} x ${show(utilisation)}) -> ${replicas}${tolerated}`,
+      });
+    }
   }
 
   // With a latency target and measured arrivals and service time, the queue is sized by how

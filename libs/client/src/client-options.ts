@@ -30,22 +30,19 @@ export interface SlmFleetClientOptions {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export function retryPolicyOf(options: SlmFleetClientOptions): RetryPolicy {
-  const policy = { ...DEFAULT_RETRY_POLICY, ...definedOnly(options.retry ?? {}) };
-  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
-    throw new RangeError(`retry.maxAttempts must be a whole number of at least 1, not ${policy.maxAttempts}`);
+  const {
+    maxAttempts = DEFAULT_RETRY_POLICY.maxAttempts,
+    initialBackoffMs = DEFAULT_RETRY_POLICY.initialBackoffMs,
+    maxBackoffMs = DEFAULT_RETRY_POLICY.maxBackoffMs,
+  } = options.retry ?? {};
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new RangeError(`retry.maxAttempts must be a whole number of at least 1, not ${maxAttempts}`);
   }
-  if (!(policy.initialBackoffMs >= 0) || !(policy.maxBackoffMs >= policy.initialBackoffMs)) {
+  if (!(initialBackoffMs >= 0) || !(maxBackoffMs >= initialBackoffMs)) {
     throw new RangeError('retry.initialBackoffMs must be at least 0 and at most retry.maxBackoffMs');
   }
-  return policy;
+  return { maxAttempts, initialBackoffMs, maxBackoffMs };
 }
-
-const definedOnly = (retry: Partial<RetryPolicy>): Partial<RetryPolicy> =>
-  Object.fromEntries(
-    (['maxAttempts', 'initialBackoffMs', 'maxBackoffMs'] as const)
-      .filter((key) => retry[key] !== undefined)
-      .map((key) => [key, retry[key]]),
-  );
 
 /**
  * The channel's settings for long-lived connections to a set of routers:

@@ -105,6 +105,7 @@ export class SlmFleetClient {
     return { task, deadline, signal: options.signal, metadata: options.metadata ?? {} };
   }
 
+  /** One attempt; it fails with grpc-js's error, which `waitToRetry` turns into an SlmFleetError. */
   private unary<R>(
     call: CallContext,
     start: (metadata: Metadata, options: GrpcCallOptions, done: Callback<R>) => { cancel(): void },
@@ -113,7 +114,7 @@ export class SlmFleetClient {
       const cancel = (): void => pending.cancel();
       const pending = start(metadataOf(call), { deadline: call.deadline }, (error, response) => {
         call.signal?.removeEventListener('abort', cancel);
-        if (error) reject(slmFleetErrorOf(error, call.signal));
+        if (error) reject(error);
         else resolve(response);
       });
       call.signal?.addEventListener('abort', cancel, { once: true });
@@ -159,7 +160,7 @@ export class SlmFleetClient {
     }
   }
 
-  /** Resolves after the backoff if the failed attempt should be sent again; throws otherwise. */
+  /** Resolves after the backoff if the failed attempt should be sent again; throws an SlmFleetError otherwise. */
   private async waitToRetry(call: CallContext, error: unknown, attempts: number, answerStarted: boolean) {
     const failure = slmFleetErrorOf(error, call.signal).withAttempts(attempts);
     const { code, reason } = failure;

@@ -1,8 +1,6 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { ERROR_REASON_TRAILER } from '@slm-fleet/proto';
 import { isRetryable } from './retry-policy.js';
-
-/** The trailer in which the router puts a failure's stable, machine-readable reason. */
-export const ERROR_REASON_TRAILER = 'slm-error-reason';
 
 /** A gRPC status code by name, as the router's docs and `slm-error-reason` use them. */
 export type StatusName = keyof typeof status;

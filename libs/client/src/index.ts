@@ -1,7 +1,9 @@
 // @slm-fleet/client: call slm-fleet tasks from an agent service (see docs/client.md).
 export { SlmFleetClient, CLIENT_VERSION } from './client.js';
 export { DEFAULT_TIMEOUT_MS, type RetryEvent, type SlmFleetClientOptions } from './client-options.js';
-export { ERROR_REASON_TRAILER, SlmFleetError, type StatusName } from './errors.js';
+export { SlmFleetError, type StatusName } from './errors.js';
+// The trailer that carries the router's reason for a failure (SlmFleetError's `reason`).
+export { ERROR_REASON_TRAILER } from '@slm-fleet/proto';
 export { DEFAULT_RETRY_POLICY, isRetryable, type RetryPolicy } from './retry-policy.js';
 export type {
   AnsweredBy,

@@ -1,35 +1,20 @@
 // Between the client's plain types and the generated protobuf messages. Pure.
-import type {
-  InvokeRequest,
-  InvokeResponse,
-  GenerationParameters as ProtoParameters,
-  TaskInfo as ProtoTaskInfo,
-} from '@slm-fleet/proto';
-import type { CallOptions, GenerationParameters, InvokeInput, InvokeResult, TaskInfo } from './types.js';
+import { InvokeRequest, type InvokeResponse, type TaskInfo as ProtoTaskInfo } from '@slm-fleet/proto';
+import type { CallOptions, InvokeInput, InvokeResult, TaskInfo } from './types.js';
 
+/** The request message; fromPartial fills what the input leaves out with protobuf's defaults. */
 export function invokeRequestOf(task: string, input: InvokeInput, idempotencyKey: string): InvokeRequest {
-  const { jsonSchema } = input;
-  return {
+  const { messages, prompt, parameters, jsonSchema, sessionKey, priority } = input;
+  return InvokeRequest.fromPartial({
     task,
-    messages: input.messages ? input.messages.map(({ role, content }) => ({ role, content })) : [],
-    prompt: input.prompt ?? '',
-    ...(input.parameters ? { parameters: parametersOf(input.parameters) } : {}),
-    jsonSchema:
-      jsonSchema === undefined ? '' : typeof jsonSchema === 'string' ? jsonSchema : JSON.stringify(jsonSchema),
+    messages,
+    prompt,
+    parameters,
+    jsonSchema: typeof jsonSchema === 'object' ? JSON.stringify(jsonSchema) : jsonSchema,
     idempotencyKey,
-    sessionKey: input.sessionKey ?? '',
-    ...(input.priority === undefined ? {} : { priority: input.priority }),
-  };
-}
-
-function parametersOf(p: GenerationParameters): ProtoParameters {
-  return {
-    ...(p.maxTokens === undefined ? {} : { maxTokens: p.maxTokens }),
-    ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
-    ...(p.topP === undefined ? {} : { topP: p.topP }),
-    stop: p.stop ?? [],
-    ...(p.seed === undefined ? {} : { seed: p.seed }),
-  };
+    sessionKey,
+    priority,
+  });
 }
 
 /** The response with every field present (protobuf leaves unset messages out). */

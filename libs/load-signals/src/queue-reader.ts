@@ -22,8 +22,7 @@ export class QueueReader {
   ) {}
 
   async read(namespace: string, name: string, now: () => number): Promise<QueueSignals> {
-    const { counts, oldest } = await this.jobs(this.queue(namespace, name));
-    return queueSignalsFrom(counts, oldest, now());
+    return readQueueSignals(this.queue(namespace, name), this.connection, now);
   }
 
   /** Closes the queues of Specialists no longer scaled (deleted, or now external). */
@@ -39,29 +38,6 @@ export class QueueReader {
     await this.forgetAllBut(new Set());
   }
 
-  private async jobs(queue: Queue): Promise<QueueJobs> {
-    try {
-      // Counts first: a job taken before its timestamp is read counts as none waiting.
-      const counts = await queue.getJobCounts('wait', 'prioritized', 'active');
-      // Ids, then only their timestamps: whole jobs would carry every waiting prompt.
-      const ids = [
-        ...(await queue.getRanges(['wait'], 0, 0, true)),
-        ...(await queue.getRanges(['prioritized'], 0, OLDEST_SAMPLE - 1, true)),
-      ];
-      return { counts, oldest: oldestTimestamp(await this.timestamps(queue, ids)) };
-    } catch {
-      return MISSING; // Redis away: logged once by the connection's error handler
-    }
-  }
-
-  private async timestamps(queue: Queue, ids: string[]): Promise<{ timestamp: number }[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.connection.pipeline();
-    for (const id of ids) pipeline.hget(queue.toKey(id), 'timestamp');
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([, value]) => ({ timestamp: Number(value) }));
-  }
-
   private queue(namespace: string, name: string): Queue {
     const key = `${namespace}/${name}`;
     let queue = this.queues.get(key);
@@ -72,4 +48,40 @@ export class QueueReader {
     }
     return queue;
   }
+}
+
+/**
+ * Reads one BullMQ queue's signals (waiting, running, oldest waiting call) from Redis, on
+ * `connection` (the queue's own). A queue that cannot be read gives missing signals.
+ */
+export async function readQueueSignals(
+  queue: Queue,
+  connection: RedisClient,
+  now: () => number,
+): Promise<QueueSignals> {
+  const { counts, oldest } = await jobsOf(queue, connection);
+  return queueSignalsFrom(counts, oldest, now());
+}
+
+async function jobsOf(queue: Queue, connection: RedisClient): Promise<QueueJobs> {
+  try {
+    // Counts first: a job taken before its timestamp is read counts as none waiting.
+    const counts = await queue.getJobCounts('wait', 'prioritized', 'active');
+    // Ids, then only their timestamps: whole jobs would carry every waiting prompt.
+    const ids = [
+      ...(await queue.getRanges(['wait'], 0, 0, true)),
+      ...(await queue.getRanges(['prioritized'], 0, OLDEST_SAMPLE - 1, true)),
+    ];
+    return { counts, oldest: oldestTimestamp(await timestampsOf(queue, connection, ids)) };
+  } catch {
+    return MISSING; // Redis away: logged once by the connection's error handler
+  }
+}
+
+async function timestampsOf(queue: Queue, connection: RedisClient, ids: string[]): Promise<{ timestamp: number }[]> {
+  if (ids.length === 0) return [];
+  const pipeline = connection.pipeline();
+  for (const id of ids) pipeline.hget(queue.toKey(id), 'timestamp');
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([, value]) => ({ timestamp: Number(value) }));
 }

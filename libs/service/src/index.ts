@@ -3,3 +3,4 @@ export { HealthModule } from './health/health.module.js';
 export { Readiness, type ReadinessCheck } from './health/readiness.js';
 export { createJsonLogger } from './json-logger.js';
 export { runUntilSignal, type Stoppable } from './run-until-signal.js';
+export { freePort } from './free-port.js';

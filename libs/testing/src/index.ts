@@ -1,4 +1,12 @@
-export { createSuiteEnv, useSuiteEnv, toolPath, runTool, TEST_RUN_LABEL, type SuiteEnv } from './suite-env.js';
+export {
+  createSuiteEnv,
+  useSuiteEnv,
+  toolPath,
+  runTool,
+  shellEnvOf,
+  TEST_RUN_LABEL,
+  type SuiteEnv,
+} from './suite-env.js';
 export { platform, platformEnv, parseEnvExports, repoRoot, type PlatformEnv } from './platform.js';
 export { coreApi, deleteKeysWithPrefix, loadKubeConfig, redisClient } from './clients.js';
 export { eventually } from './eventually.js';
@@ -13,4 +21,4 @@ export {
   type StoppedPod,
 } from './pod-runner.js';
 export { slmFleetBin, spawnCli, type CliProcess, type ProcessExit } from './cli-process.js';
-export { docBlock, runDocScript, shellBlocks, withValues, type ShellBlock } from './doc-blocks.js';
+export { docBlock, runDocScript, withValues } from './doc-blocks.js';

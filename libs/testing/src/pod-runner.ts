@@ -249,7 +249,7 @@ async function waitUntilReady(worker: CliProcess, signal: AbortSignal, timeoutMs
  * list is applied (the workers of pods already Running may still be starting: see waitFor).
  */
 export async function startPodRunner(env: SuiteEnv, options: PodRunnerOptions = {}): Promise<PodRunner> {
-  const queuePrefix = options.queuePrefix ?? env.redisPrefix.replace(/:$/, '');
+  const queuePrefix = options.queuePrefix ?? env.queuePrefix;
   const redisUrl = options.redisUrl ?? env.redisUrl;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const entries = new Map<string, Entry>();

@@ -33,8 +33,10 @@ export interface SuiteEnv {
   kubeconfigPath: string;
   kubeConfig: KubeConfig;
   redisUrl: string;
-  /** Every Redis key the suite writes starts with this (BullMQ: pass it as `prefix`). */
+  /** Every Redis key the suite writes starts with this. */
   redisPrefix: string;
+  /** The same, as the services' `--queue-prefix` (BullMQ's `prefix`, which adds the `:`). */
+  queuePrefix: string;
   /** Runs the platform's real kubectl against the suite's kubeconfig; resolves to stdout. */
   kubectl: (...args: string[]) => Promise<string>;
   /** `kubectl apply -f -` of a YAML or JSON manifest; rejects with kubectl's error text. */
@@ -91,6 +93,7 @@ export async function createSuiteEnv(name: string): Promise<SuiteEnv> {
     kubeConfig,
     redisUrl: platform.REDIS_URL,
     redisPrefix,
+    queuePrefix: redisPrefix.replace(/:$/, ''),
     kubectl: (...args) => runTool(kubectlBin, ['--kubeconfig', kubeconfigPath, ...args]),
     apply: (manifest) => runTool(kubectlBin, ['--kubeconfig', kubeconfigPath, 'apply', '-f', '-'], manifest),
     redis: () => {
@@ -126,3 +129,16 @@ export function useSuiteEnv(name: string): () => SuiteEnv {
     return env;
   };
 }
+
+/**
+ * The environment `eval "$(scripts/platform env)"` gives a shell, for the suite: its kubeconfig,
+ * Redis and tools, and its queue prefix, so services a docs block starts keep their keys
+ * under the suite's prefix (which the suite removes).
+ */
+export const shellEnvOf = (env: SuiteEnv): NodeJS.ProcessEnv => ({
+  ...process.env,
+  KUBECONFIG: env.kubeconfigPath,
+  REDIS_URL: env.redisUrl,
+  PATH: env.platform.PATH,
+  SLM_FLEET_QUEUE_PREFIX: env.queuePrefix,
+});

@@ -16,11 +16,15 @@ const settings: WorkloadSettings = {
   defaultGpuProfiles: ['nvidia-l4'],
 };
 
-function podOf(engine: Partial<SpecialistSpec['engine']> = {}) {
+/** The objects of the fixture Specialist with `engine` over a vllm one, under `settings` and `more`. */
+function objectsOf(engine: Partial<SpecialistSpec['engine']> = {}, more: Partial<WorkloadSettings> = {}) {
   const stored = specialist({ engine: { kind: 'vllm', maxConcurrency: 8, ...engine } });
   // As read from the API server, which gives every object a uid (the owner references need it).
-  const objects = desiredObjects({ ...stored, metadata: { ...stored.metadata, uid: 'uid-1' } }, settings);
-  const pod = objects?.deployment.spec?.template.spec;
+  return desiredObjects({ ...stored, metadata: { ...stored.metadata, uid: 'uid-1' } }, { ...settings, ...more });
+}
+
+function podOf(engine: Partial<SpecialistSpec['engine']> = {}) {
+  const pod = objectsOf(engine)?.deployment.spec?.template.spec;
   if (!pod) throw new Error('no pod template rendered');
   const container = (name: string) => pod.containers.find((c) => c.name === name);
   const drainTimeout = container('worker')?.env?.find((e) => e.name === 'SLM_FLEET_DRAIN_TIMEOUT')?.value;
@@ -50,12 +54,8 @@ describe('desiredObjects: a replica leaving', () => {
 
 describe('desiredObjects: engine images', () => {
   const engineImage = (engine: Partial<SpecialistSpec['engine']>, engineImages?: Record<string, string>) => {
-    const stored = specialist({ engine: { kind: 'vllm', maxConcurrency: 8, ...engine } });
-    const objects = desiredObjects(
-      { ...stored, metadata: { ...stored.metadata, uid: 'uid-1' } },
-      { ...settings, ...(engineImages ? { engineImages } : {}) },
-    );
-    return objects?.deployment.spec?.template.spec?.containers.find((c) => c.name === 'engine')?.image;
+    const pod = objectsOf(engine, engineImages ? { engineImages } : {})?.deployment.spec?.template.spec;
+    return pod?.containers.find((c) => c.name === 'engine')?.image;
   };
 
   it("takes the operator's image for the engine kind over the default, and the Specialist's over both", () => {
@@ -69,13 +69,8 @@ describe('desiredObjects: engine images', () => {
 });
 
 describe('desiredObjects: network policy', () => {
-  const policyOf = (kind: 'vllm' | 'sglang', networkPolicy?: WorkloadSettings['networkPolicy']) => {
-    const stored = specialist({ engine: { kind, maxConcurrency: 8 } });
-    return desiredObjects(
-      { ...stored, metadata: { ...stored.metadata, uid: 'uid-1' } },
-      { ...settings, ...(networkPolicy ? { networkPolicy } : {}) },
-    )?.networkPolicy;
-  };
+  const policyOf = (kind: 'vllm' | 'sglang', networkPolicy?: WorkloadSettings['networkPolicy']) =>
+    objectsOf({ kind }, networkPolicy ? { networkPolicy } : {})?.networkPolicy;
   const prometheus = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
 
   it('is left out unless enabled', () => {

@@ -57,9 +57,10 @@ export function desiredObjects(specialist: Specialist, settings: WorkloadSetting
     gpuCount > 0
       ? placementFor(spec.resources?.gpu.profiles ?? settings.defaultGpuProfiles, settings.gpuProfiles)
       : undefined;
+  const image = imageOf(spec.engine, settings);
   const engine = renderEngine({
     kind: spec.engine.kind,
-    ...(imageOf(spec.engine, settings) ? { image: imageOf(spec.engine, settings) } : {}),
+    ...(image ? { image } : {}),
     ...(spec.engine.args ? { extraArgs: spec.engine.args } : {}),
     ...(spec.engine.env ? { env: spec.engine.env } : {}),
     model: { uri: spec.model.uri, servedName: spec.model.servedName ?? specialist.metadata.name },

@@ -61,7 +61,7 @@ export interface DispatcherDeps {
   replyTo: string;
   queuePrefix: string;
   logger: LoggerService;
-  observer?: DispatchObserver;
+  observer: DispatchObserver;
   random?: () => number;
 }
 
@@ -147,9 +147,9 @@ export class CallDispatcher {
         ...(call.sessionKey ? { sessionKey: call.sessionKey } : {}),
       };
       await this.enqueue(pending, data, priority, call.idempotencyKey !== undefined);
-      this.deps.observer?.onQueued(route.specialist);
+      this.deps.observer.onQueued(route.specialist);
       const result = await pending.result;
-      this.deps.observer?.onAnswered(route.specialist, result);
+      this.deps.observer.onAnswered(route.specialist, result);
       const schema = call.jsonSchema ?? task.jsonSchema;
       const json = schema ? checkOutput(result.output, schema, this.deps.validators, route.specialist) : undefined;
       return { callId: jobId, task, specialist: route.specialist, result, ...(schema ? { json } : {}) };

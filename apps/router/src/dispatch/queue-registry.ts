@@ -1,14 +1,24 @@
 import { Queue } from 'bullmq';
 import type { RedisClient } from '@slm-fleet/queue';
+import { readQueueSignals } from '@slm-fleet/load-signals';
 
 /** How long a queue's depth estimate is trusted before it is read again from Redis. */
 const DEPTH_TTL_MS = 100;
 
 interface Depth {
-  specialist?: string;
+  specialist: string;
   waiting: number;
   readAt: number;
   reading: boolean;
+}
+
+/** A queue as a metrics scrape read it. */
+export interface QueueReading {
+  specialist: string;
+  /** Calls waiting: as read now, or the last estimate when Redis could not be read. */
+  waiting: number;
+  /** Age in seconds of the oldest waiting call (0: none waits); undefined when Redis could not be read. */
+  oldestWaitingSeconds: number | undefined;
 }
 
 /**
@@ -38,21 +48,24 @@ export class QueueRegistry {
   }
 
   /** Calls waiting in a queue, as last read plus those added since. */
-  waiting(name: string, now: number, specialist?: string): number {
+  waiting(name: string, now: number, specialist: string): number {
     const depth = this.depthOf(name, specialist);
     if (now - depth.readAt > DEPTH_TTL_MS && !depth.reading) void this.read(name, depth);
     return depth.waiting;
   }
 
-  /** Reads every known queue's depth now (for a metrics scrape). */
-  async readAll(): Promise<void> {
-    await Promise.all([...this.depths].map(([name, depth]) => this.read(name, depth)));
+  /**
+   * Reads every queue this router has used, once, for a metrics scrape: its depth (which also
+   * refreshes the estimate) and the age of its oldest waiting call.
+   */
+  async readAll(): Promise<QueueReading[]> {
+    return Promise.all([...this.depths].map(([name, depth]) => this.readSignals(name, depth)));
   }
 
-  private depthOf(name: string, specialist?: string): Depth {
+  private depthOf(name: string, specialist: string): Depth {
     let depth = this.depths.get(name);
     if (!depth) {
-      depth = { waiting: 0, readAt: 0, reading: false, ...(specialist ? { specialist } : {}) };
+      depth = { specialist, waiting: 0, readAt: 0, reading: false };
       this.depths.set(name, depth);
     }
     return depth;
@@ -71,13 +84,23 @@ export class QueueRegistry {
     }
   }
 
-  /** The last depth read of every queue this router has used, with its Specialist. */
-  waitingByQueue(): Map<string, { specialist: string; waiting: number }> {
-    const out = new Map<string, { specialist: string; waiting: number }>();
-    for (const [name, depth] of this.depths) {
-      if (depth.specialist) out.set(name, { specialist: depth.specialist, waiting: depth.waiting });
+  private async readSignals(name: string, depth: Depth): Promise<QueueReading> {
+    depth.reading = true;
+    try {
+      const signals = await readQueueSignals(this.queue(name), this.connection, () => Date.now());
+      // Undefined: Redis is away; keep the last estimate, the next call or scrape reads again.
+      if (signals.waiting !== undefined) {
+        depth.waiting = signals.waiting;
+        depth.readAt = Date.now();
+      }
+      return {
+        specialist: depth.specialist,
+        waiting: depth.waiting,
+        oldestWaitingSeconds: signals.oldestWaitingSeconds,
+      };
+    } finally {
+      depth.reading = false;
     }
-    return out;
   }
 
   noteAdded(name: string): void {

@@ -1,11 +1,8 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { CallFailure, CallRequest } from '@slm-fleet/calls';
-import type { InvokeRequest, InvokeResponse, TaskInfo } from '@slm-fleet/proto';
+import { ERROR_REASON_TRAILER, type InvokeRequest, type InvokeResponse, type TaskInfo } from '@slm-fleet/proto';
 import type { TaskRoute } from '@slm-fleet/routing';
 import type { Answer } from '../dispatch/call-dispatcher.js';
-
-/** The trailer that carries a failure's stable reason, for programs to branch on. */
-export const ERROR_REASON_KEY = 'slm-error-reason';
 
 export function callRequestOf(request: InvokeRequest): CallRequest {
   const p = request.parameters;
@@ -59,7 +56,7 @@ export function taskInfoOf(task: TaskRoute): TaskInfo {
 
 export function serviceErrorOf(failure: CallFailure): Partial<ServiceError> {
   const metadata = new Metadata();
-  metadata.set(ERROR_REASON_KEY, failure.reason);
+  metadata.set(ERROR_REASON_TRAILER, failure.reason);
   return { code: status[failure.code], details: failure.message, metadata };
 }
 

@@ -1,24 +1,27 @@
-// A Specialist's queue signals from what the operator reads off its BullMQ queue. Pure: the
-// reading happens in the operator, which hands the numbers in.
+// A Specialist's queue signals from what is read off its BullMQ queue. Pure: the reading
+// happens in libs/load-signals/src/queue-reader.ts (the QueueReader of the operator and local
+// mode), which hands the numbers in. Per Specialist it reads:
 //
-// How the operator reads them (BullMQ 6, classes/queue-getters.d.ts), per Specialist:
-//
-//   const queue = new Queue(specialistQueueName(namespace, name), { connection, prefix });
 //   const counts = await queue.getJobCounts('wait', 'prioritized', 'active');
-//   const heads = [...(await queue.getWaiting(0, 0)), ...(await queue.getPrioritized(0, OLDEST_SAMPLE - 1))];
-//   const signals = queueSignalsFrom(counts, oldestTimestamp(heads), Date.now());
+//   const ids = [
+//     ...(await queue.getRanges(['wait'], 0, 0, true)),
+//     ...(await queue.getRanges(['prioritized'], 0, OLDEST_SAMPLE - 1, true)),
+//   ];
+//   // then, in one pipeline, HGET <job key> timestamp for each id
+//   const signals = queueSignalsFrom(counts, oldestTimestamp(timestamps), now);
 //
-// and on a Redis error passes `undefined` counts, which makes every signal missing (the policy
-// then holds). getJobCounts returns `{ wait, prioritized, active }` (numbers; `getJobCounts()`
-// with no types would count every state, more round trips than needed).
+// Only ids and then the timestamps: whole jobs would carry every waiting prompt. On a Redis
+// error it passes `undefined` counts, which makes every signal missing (the policy then holds).
+// getJobCounts returns `{ wait, prioritized, active }` (numbers; `getJobCounts()` with no types
+// would count every state, more round trips than needed).
 //
-// Which jobs hold the oldest timestamp (Job.timestamp: epoch ms when the router added it):
-// - getWaiting(0, 0) is the next job of the FIFO wait list, the oldest there (BullMQ reads the
-//   list from the end its workers take from).
+// Which jobs hold the oldest timestamp (the job hash's `timestamp`: epoch ms when the router
+// added it):
+// - getRanges(['wait'], 0, 0, true) is the next job of the FIFO wait list, the oldest there.
 // - The router gives every call a BullMQ priority (bullPriority, always >= 1), so calls sit in
-//   the `prioritized` sorted set, ordered by priority and then arrival. getPrioritized(0, 0) is
-//   the next job to run: the oldest of the highest priority queued, not necessarily the oldest
-//   call (a lower-priority one can wait longer). Reading the first OLDEST_SAMPLE jobs and taking
+//   the `prioritized` sorted set, ordered by priority and then arrival. Its first id is the
+//   next job to run: the oldest of the highest priority queued, not necessarily the oldest
+//   call (a lower-priority one can wait longer). Reading the first OLDEST_SAMPLE ids and taking
 //   the smallest timestamp is exact while no more than that many wait, and a lower bound on the
 //   age beyond; a backlog that large scales on its count anyway.
 // Read counts first, then the jobs: a job taken in between leaves a count without a timestamp,
