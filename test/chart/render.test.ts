@@ -1,20 +1,23 @@
 // The chart's rendering: lint, what it renders (restricted pods, secrets by reference, the
 // operator configuration its real parser accepts, CRDs identical to the generated ones), the
 // API server accepting every object (server-side dry run), and bad values refused by name.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseOperatorConfig } from '@slm-fleet/operator';
 import { repoRoot, useSuiteEnv } from '@slm-fleet/testing';
 import {
   chartDir,
+  expectChartCrdsGenerated,
   find,
   helmOf,
   kubectlRun,
   parseManifests,
   podTemplateOf,
+  serviceAccountUser,
   sets,
+  wrongAnswers,
   type K8sObject,
   type PodTemplate,
 } from './chart.js';
@@ -22,11 +25,49 @@ import {
 const RELEASE = 'rt';
 const FULLNAME = `${RELEASE}-slm-fleet`;
 
+interface PolicyRule {
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  verbs?: string[];
+}
+interface Binding extends K8sObject {
+  roleRef: { kind: string; name: string };
+  subjects?: { kind: string; name: string; namespace?: string }[];
+}
+
+/** The rules rendered for a ServiceAccount in a namespace: its RoleBindings there and its ClusterRoleBindings. */
+function rulesOf(objects: K8sObject[], account: { namespace: string; name: string }, namespace: string): PolicyRule[] {
+  const bindings = (objects as Binding[]).filter(
+    (b) =>
+      (b.kind === 'ClusterRoleBinding' || (b.kind === 'RoleBinding' && b.metadata.namespace === namespace)) &&
+      b.subjects?.some(
+        (s) => s.kind === 'ServiceAccount' && s.name === account.name && s.namespace === account.namespace,
+      ),
+  );
+  return bindings.flatMap((binding) => {
+    const role = objects.find(
+      (o) =>
+        o.kind === binding.roleRef.kind &&
+        o.metadata.name === binding.roleRef.name &&
+        (o.kind === 'ClusterRole' || o.metadata.namespace === binding.metadata.namespace),
+    );
+    return (role?.['rules'] as PolicyRule[] | undefined) ?? [];
+  });
+}
+
+/** The rule that lets the autoscaler find the routers: list EndpointSlices, any name. */
+const listsEndpointSlices = (rule: PolicyRule): boolean =>
+  !!rule.apiGroups?.includes('discovery.k8s.io') &&
+  !!rule.resources?.includes('endpointslices') &&
+  !!rule.verbs?.includes('list') &&
+  !rule.resourceNames;
+
 describe('helm chart rendering', () => {
   const env = useSuiteEnv('chart-render');
   const helm = () => helmOf(env());
   const template = async (...args: string[]): Promise<K8sObject[]> =>
-    parseManifests((await helm().ok('template', RELEASE, chartDir, '-n', env().namespace, ...args)).stdout);
+    parseManifests(await helm().ok('template', RELEASE, chartDir, '-n', env().namespace, ...args));
 
   beforeAll(async () => {
     // Pod Security Admission warns about every pod template that is not "restricted".
@@ -50,19 +91,7 @@ describe('helm chart rendering', () => {
   });
 
   it('ships CRDs identical to the generated crds/*.yaml, rendered with a keep policy, none with crds.install=false', async () => {
-    const generated = (await readdir(join(repoRoot, 'crds'))).filter((f) => f.endsWith('.yaml')).sort();
-    const shipped = (await readdir(join(chartDir, 'files', 'crds'))).sort();
-    expect(shipped, 'charts/slm-fleet/files/crds/ lists the same files as crds/').toEqual(generated);
-    for (const file of generated) {
-      const [a, b] = await Promise.all([
-        readFile(join(repoRoot, 'crds', file), 'utf8'),
-        readFile(join(chartDir, 'files', 'crds', file), 'utf8'),
-      ]);
-      expect(
-        b === a,
-        `charts/slm-fleet/files/crds/${file} differs from crds/${file}: cp crds/*.yaml charts/slm-fleet/files/crds/`,
-      ).toBe(true);
-    }
+    await expectChartCrdsGenerated();
 
     const crds = (await template()).filter((o) => o.kind === 'CustomResourceDefinition');
     expect(crds.map((c) => c.metadata.name).sort()).toEqual(['agenttasks.slm.dev', 'specialists.slm.dev']);
@@ -201,9 +230,50 @@ describe('helm chart rendering', () => {
     // Watching a list of namespaces: a Role in each, no cluster-wide access to them.
     const roles = objects.filter((o) => o.kind === 'Role' && o.metadata.name === `${FULLNAME}-operator`);
     expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
-    expect(objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name)).toEqual([
-      `${FULLNAME}-${env().namespace}-operator-nodes`,
-    ]);
+    // countFreeGpus false: the operator watches no nodes, so it may not read them.
+    expect(objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name)).toEqual([]);
+  });
+
+  it("lets the autoscaler list the routers' EndpointSlices in the release namespace, with or without leader election", async () => {
+    const ns = env().namespace;
+    const account = { namespace: ns, name: `${FULLNAME}-operator` };
+    const user = serviceAccountUser(ns, account.name);
+
+    // One replica without leader election: the autoscaler still runs and discovers the routers.
+    const single = await template(...sets({ 'operator.replicas': 1, 'operator.leaderElection.enabled': false }));
+    const config = find(single, 'ConfigMap', `${FULLNAME}-operator`) as unknown as { data: Record<string, string> };
+    const parsed = parseOperatorConfig(parse(config.data['operator.yaml'] ?? ''));
+    expect([parsed.leaderElection.enabled, parsed.autoscaler.enabled]).toEqual([false, true]);
+    expect(parsed.autoscaler.routerService?.namespace).toBe(ns);
+    expect(rulesOf(single, account, ns).filter(listsEndpointSlices)).toHaveLength(1);
+    expect(rulesOf(single, account, 'default').filter(listsEndpointSlices)).toEqual([]);
+    // The API server agrees: the rendered Roles and RoleBindings of the release namespace, applied.
+    const namespaced = stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: single.filter((o) => ['Role', 'RoleBinding'].includes(o.kind) && o.metadata.namespace === ns),
+    });
+    await env().apply(namespaced);
+    try {
+      expect(
+        await wrongAnswers(env(), user, true, [{ namespace: ns, what: ['list', 'endpointslices.discovery.k8s.io'] }]),
+      ).toEqual([]);
+      expect(
+        await wrongAnswers(env(), user, false, [
+          { namespace: 'default', what: ['list', 'endpointslices.discovery.k8s.io'] },
+          { namespace: ns, what: ['watch', 'endpointslices.discovery.k8s.io'] },
+          { namespace: ns, what: ['create', 'leases.coordination.k8s.io'] },
+        ]),
+      ).toEqual([]);
+    } finally {
+      await kubectlRun(env(), ['delete', '-f', '-'], namespaced);
+    }
+
+    // Without the autoscaler, no EndpointSlices (and no nodes) for anyone.
+    const off = await template('--set', 'operator.autoscaler.enabled=false');
+    const rules = off.flatMap((o) => (o['rules'] as PolicyRule[] | undefined) ?? []);
+    expect(rules.filter((r) => r.resources?.includes('endpointslices'))).toEqual([]);
+    expect(rules.filter((r) => r.resources?.includes('nodes'))).toEqual([]);
   });
 
   it('names cluster-scoped objects after the release and its namespace', async () => {
@@ -228,7 +298,7 @@ describe('helm chart rendering', () => {
       [],
       ['--set', 'redis.enabled=true', '--set', 'operator.watchNamespaces={' + env().namespace + '}'],
     ]) {
-      const { stdout: manifest } = await helm().ok('template', RELEASE, chartDir, '-n', env().namespace, ...variant);
+      const manifest = await helm().ok('template', RELEASE, chartDir, '-n', env().namespace, ...variant);
       const result = await kubectlRun(env(), ['apply', '--dry-run=server', '-f', '-'], manifest);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).not.toMatch(/would violate PodSecurity/);
@@ -238,7 +308,7 @@ describe('helm chart rendering', () => {
   });
 
   it('prints the next steps: a Specialist, a gRPC call, the metrics', async () => {
-    const { stdout } = await helm().ok(
+    const output = await helm().ok(
       'install',
       'notes',
       chartDir,
@@ -248,7 +318,7 @@ describe('helm chart rendering', () => {
       '--set',
       'crds.install=false',
     );
-    const notes = stdout.slice(stdout.indexOf('NOTES:'));
+    const notes = output.slice(output.indexOf('NOTES:'));
     expect(notes).toContain(`rollout status deployment/notes-slm-fleet-operator deployment/notes-slm-fleet-router`);
     expect(notes).toContain(`kubectl apply -n ${env().namespace} -f examples/specialists/invoice-extractor.yaml`);
     expect(notes).toMatch(/grpcurl -plaintext -d .* \\\n\s+localhost:50051 slm.v1.AgentRouter\/Invoke/);

@@ -48,9 +48,10 @@ describe('data plane resilience', () => {
         const stats = (await (await fetch(`http://127.0.0.1:${engine.port}/sim/stats`)).json()) as { active: number };
         expect(stats.active).toBe(1);
       });
-      const rescuer = await startWorker(env(), 'survivor', engine, ['--replica', 'rescuer']);
-      processes.push(rescuer);
+      // Killed while the call runs (the call takes 3 s), before the rescuer starts: a rescuer
+      // started first could be slower to start than the doomed worker is to finish.
       await stopFleet(doomed, 'SIGKILL');
+      processes.push(await startWorker(env(), 'survivor', engine, ['--replica', 'rescuer']));
       const answer = await call;
       expect(answer.answeredBy?.replica).toBe('rescuer');
       expect(answer.usage?.completionTokens).toBe(60);

@@ -1,24 +1,22 @@
 // The README's main job, served without the demo and called, run as written: only the ports
 // are the test's own (the block sets HTTP= and GRPC= for that), and no REDIS_URL is given, so
 // local mode starts a Redis of its own as on a fresh machine.
-import { createServer } from 'node:net';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { docBlock, eventually, runDocScript, useSuiteEnv, withValues } from '@slm-fleet/testing';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
+import { freePort } from '@slm-fleet/service';
+import { docBlock, eventually, repoRoot, runDocScript, shellEnvOf, useSuiteEnv, withValues } from '@slm-fleet/testing';
 
 describe('README: ./scripts/start --no-demo, then a call', () => {
   it('serves the example tasks with local mode and answers the curl', async () => {
+    // scripts/start runs npm ci when node_modules was not installed from this lockfile: that
+    // would reinstall it under every suite running now. Say so instead.
+    const lock = createHash('sha256')
+      .update(await readFile(join(repoRoot, 'package-lock.json')))
+      .digest('hex');
+    const installed = await readFile(join(repoRoot, 'node_modules', '.slm-fleet-lock.sha'), 'utf8').catch(() => '');
+    expect(installed.trim(), 'node_modules is not from package-lock.json: run npm ci, then the tests').toBe(lock);
     const [http, grpc] = [await freePort(), await freePort()];
     const env = { ...process.env };
     // As a user runs it: not CI (scripts/start would reinstall), no Redis given.
@@ -54,7 +52,7 @@ describe('README: autoscaling on the local platform', () => {
       GRPC: String(grpc),
       OPERATOR: String(operator),
     });
-    const output = await runDocScript(script, process.env);
+    const output = await runDocScript(script, shellEnvOf(env()));
     expect(output).toMatch(/tool-selector\s+\S+\s+4\s/);
     expect(output).toMatch(/Scaled\s+specialist\/tool-selector\s+scaled from 1 to (2|4): backlog/);
     expect(output).toMatch(/^slm_fleet_operator_autoscaler_desired_replicas\{specialist="[^"]+\/tool-selector"\} 4$/m);
@@ -69,7 +67,7 @@ describe('README: declaring Specialists (the operator)', () => {
       NS: env().namespace,
       OPERATOR: String(await freePort()),
     });
-    const output = await runDocScript(script, process.env);
+    const output = await runDocScript(script, shellEnvOf(env()));
     expect(output).toMatch(/specialist\.slm\.dev\/invoice-extractor\s+1\s+1\s+1\s+vllm\s+(\d+\s+)?AllReplicasReady/);
     expect(output).toMatch(/FIELD: minReplicas/);
     expect(output).toMatch(
@@ -91,7 +89,7 @@ describe('README: calling tasks (router, worker, engine simulator)', () => {
       HTTP: String(http),
       GRPC: String(grpc),
     });
-    const output = await runDocScript(script, process.env);
+    const output = await runDocScript(script, shellEnvOf(env()));
     expect(output).toMatch(/^slm\.v1\.AgentRouter$/m);
     expect(output).toMatch(/"specialist": "[^"]+\/invoice-extractor"/);
     const line = output.split('\n').find((l) => l.startsWith('{"id"')) ?? `no answer in:\n${output}`;

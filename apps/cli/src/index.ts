@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { runUntilSignal } from '@slm-fleet/service';
 import { serviceCommands, type Needs, type ServeOptions } from './commands.js';
 import { checkRedisUrl, parseHost, parsePort } from './options.js';
-import { queueOptions } from './service-options.js';
+import { queuePrefixOption } from './service-options.js';
 import { localOptions, type LocalCommandOptions } from './local-options.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -56,7 +56,8 @@ export function buildProgram(): Command {
     )
     .option('--host <address>', 'address to bind the router to', parseHost, '127.0.0.1')
     .option('--http-port <port>', "the router's HTTP port (OpenAI API, metrics)", parsePort('--http-port'), 8080);
-  for (const option of [...queueOptions(), ...localOptions()]) local.addOption(option);
+  // No --redis-cluster: local mode connects to one Redis node.
+  for (const option of [queuePrefixOption(), ...localOptions()]) local.addOption(option);
   local.addOption(
     new Option('--redis-url <url>', 'Redis to use (default: start a redis-server on a free loopback port)').env(
       'REDIS_URL',
@@ -67,8 +68,6 @@ export function buildProgram(): Command {
     const { startLocal } = await import('@slm-fleet/local');
     const { services, logger } = await startLocal({
       ...options,
-      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
-      ...(options.engineUrl ? { engineUrl: options.engineUrl } : {}),
       cliPath: process.argv[1] ?? 'slm-fleet',
     });
     runUntilSignal(services, logger);

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { parseCount } from './options.js';
+import { grpcPortOption } from './service-options.js';
 
 /** What `slm-fleet local` parses (commander's names). */
 export interface LocalCommandOptions {
@@ -25,9 +26,7 @@ function defaultResources(): string {
 
 export function localOptions(): Option[] {
   return [
-    new Option('--grpc-port <port>', "the router's gRPC port (0 = any free port)")
-      .argParser(parseCount('--grpc-port', 0, 65535))
-      .default(50051),
+    grpcPortOption("the router's gRPC port (0 = any free port)"),
     new Option('--resources <dir>', 'directory of Specialist and AgentTask YAML files')
       .env('SLM_FLEET_LOCAL_RESOURCES')
       .default(defaultResources(), 'examples/local'),

@@ -9,18 +9,25 @@ import { parseCount, parseDuration, parseFraction, parseQueueName, parseSpeciali
 export function queueOptions(): Option[] {
   return [
     new Option('--redis-cluster', 'treat --redis-url as a seed node of a Redis Cluster').env('REDIS_CLUSTER'),
-    new Option('--queue-prefix <prefix>', 'prefix of every queue key in Redis (BullMQ prefix)')
-      .env('SLM_FLEET_QUEUE_PREFIX')
-      .default('slm'),
+    queuePrefixOption(),
   ];
+}
+
+/** The BullMQ key prefix alone: local mode takes it, but not --redis-cluster (it speaks to one Redis node). */
+export function queuePrefixOption(): Option {
+  return new Option('--queue-prefix <prefix>', 'prefix of every queue key in Redis (BullMQ prefix)')
+    .env('SLM_FLEET_QUEUE_PREFIX')
+    .default('slm');
+}
+
+/** The router's gRPC port, for the router and local mode; no environment variable (the router adds its own). */
+export function grpcPortOption(description: string): Option {
+  return new Option('--grpc-port <port>', description).argParser(parseCount('--grpc-port', 0, 65535)).default(50051);
 }
 
 export function routerOptions(): Option[] {
   return [
-    new Option('--grpc-port <port>', 'gRPC port of the AgentRouter service (0 = any free port)')
-      .argParser(parseCount('--grpc-port', 0, 65535))
-      .env('SLM_FLEET_GRPC_PORT')
-      .default(50051),
+    grpcPortOption('gRPC port of the AgentRouter service (0 = any free port)').env('SLM_FLEET_GRPC_PORT'),
     new Option('--namespace <name>', 'namespace whose AgentTasks and Specialists this router serves')
       .env('SLM_FLEET_NAMESPACE')
       .default('default'),

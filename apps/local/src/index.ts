@@ -3,10 +3,10 @@
 // simulator, or an OpenAI-compatible server on the workstation); the operator's autoscaling
 // policy sizes them; the router is the real one.
 import type { LoggerService } from '@nestjs/common';
-import { createJsonLogger } from '@slm-fleet/service';
+import { createJsonLogger, type Stoppable } from '@slm-fleet/service';
 import { connectRedis, logRedisErrors } from '@slm-fleet/queue';
 import { QueueReader, RouterScraper } from '@slm-fleet/load-signals';
-import { FixedRoutingSource, startRouter } from '@slm-fleet/router';
+import { FixedRoutingSource, startRouter, type LocalResources } from '@slm-fleet/router';
 import { DemoWorkload } from './demo-workload.js';
 import { demoTrafficFor } from './demo-traffic.js';
 import { LiveView } from './live-loop.js';
@@ -14,8 +14,6 @@ import { LocalAutoscaler } from './local-autoscaler.js';
 import { LocalFleet } from './local-fleet.js';
 import { startLocalRedis } from './local-redis.js';
 import { LOCAL_NAMESPACE, loadLocalResources } from './local-resources.js';
-
-export { loadLocalResources, LOCAL_NAMESPACE } from './local-resources.js';
 
 export interface LocalOptions {
   /** Directory of Specialist and AgentTask YAML files. */
@@ -33,11 +31,6 @@ export interface LocalOptions {
   /** The slm-fleet executable, to start worker and simulator processes with. */
   cliPath: string;
   intervalSeconds: number;
-}
-
-export interface Stoppable {
-  stop: () => Promise<void>;
-  stopTimeoutMs?: number;
 }
 
 /**
@@ -64,26 +57,27 @@ async function startAll(
   const resources = loadLocalResources(options.resources);
   const redis = options.redisUrl ? undefined : await startLocalRedis();
   if (redis) services.push(redis);
-  const redisUrl = options.redisUrl ?? redis?.url ?? '';
+  // An empty REDIS_URL counts as none: the Redis started here serves.
+  const redisUrl = redis?.url ?? options.redisUrl ?? '';
 
-  // The fleet tells the routing table when readiness changes; the table reads the fleet.
-  const changed: { routing?: FixedRoutingSource } = {};
+  // The fleet tells the routing table when readiness changes; the table reads the fleet. The
+  // fleet calls back only once replicas run (never from its constructor), so `routing` is set.
   const fleet = new LocalFleet(
     resources.specialists,
     {
       cliPath: options.cliPath,
       redisUrl,
       queuePrefix: options.queuePrefix,
+      // An empty --engine-url (or SLM_FLEET_ENGINE_URL=) means the simulator, as none given.
       ...(options.engineUrl ? { engineUrl: options.engineUrl } : {}),
     },
     logger,
-    () => changed.routing?.refresh(),
+    () => routing.refresh(),
   );
   const routing = new FixedRoutingSource(LOCAL_NAMESPACE, () => ({
     specialists: fleet.specialistsWithStatus(),
     agentTasks: resources.agentTasks,
   }));
-  changed.routing = routing;
   const readiness = setInterval(() => void fleet.refreshReadiness(), 1000);
   // Last resort: whatever way this process ends, no worker or engine outlives it.
   process.once('exit', () => fleet.kill());
@@ -156,7 +150,7 @@ async function startAll(
   return { services, logger };
 }
 
-function tasksOf(resources: ReturnType<typeof loadLocalResources>): string[] {
+function tasksOf(resources: LocalResources): string[] {
   const tasks = new Set([
     ...resources.agentTasks.map((t) => t.metadata.name),
     ...resources.specialists.flatMap((s) => s.spec.tasks),

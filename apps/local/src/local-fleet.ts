@@ -20,6 +20,8 @@ interface Pool {
 export class LocalFleet {
   private readonly pools = new Map<string, Pool>();
   private stopping = false;
+  /** The readiness pass under way, if any. */
+  private refreshing: Promise<void> | undefined;
 
   constructor(
     specialists: readonly Specialist[],
@@ -76,18 +78,28 @@ export class LocalFleet {
     });
   }
 
-  /** Re-reads each worker's readiness; tells the router when any changed. */
-  async refreshReadiness(): Promise<void> {
+  /**
+   * Re-reads every worker's readiness, all at once; tells the router when any changed. Called
+   * while a pass is under way, it waits for that pass instead of starting another.
+   */
+  refreshReadiness(): Promise<void> {
+    this.refreshing ??= this.readReadiness().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async readReadiness(): Promise<void> {
+    const probes = [...this.pools.values()].flatMap((pool) =>
+      pool.replicas.map(async (replica) => ({ pool, replica, ready: await replica.isReady() })),
+    );
     let changed = false;
-    for (const pool of this.pools.values()) {
-      for (const replica of pool.replicas) {
-        const ready = await replica.isReady();
-        if (ready !== pool.ready.has(replica)) {
-          changed = true;
-          if (ready) pool.ready.add(replica);
-          else pool.ready.delete(replica);
-        }
-      }
+    for (const { pool, replica, ready } of await Promise.all(probes)) {
+      // A replica that left while it was probed stays out.
+      if (!pool.replicas.includes(replica) || ready === pool.ready.has(replica)) continue;
+      changed = true;
+      if (ready) pool.ready.add(replica);
+      else pool.ready.delete(replica);
     }
     if (changed) this.onChange();
   }
@@ -114,7 +126,7 @@ export class LocalFleet {
           if (result.status === 'fulfilled') pool.replicas.push(result.value);
           else this.logger.error({ msg: 'replica failed to start', error: String(result.reason) });
         }
-        if (starts.length > 0 && pool.replicas.length < pool.target) return; // retried on the next ask
+        if (pool.replicas.length < pool.target) return; // retried on the next ask
       } else {
         const leaving = pool.replicas.splice(pool.target);
         for (const replica of leaving) pool.ready.delete(replica);

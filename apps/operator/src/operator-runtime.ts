@@ -153,7 +153,9 @@ export class OperatorRuntime {
             agentTasks: this.agentTasks,
             pods,
             // Free GPUs are counted from the nodes, so the informer runs only when they are.
-            nodes: informer<V1Node>(NODES, undefined, { clusterScoped: true }),
+            ...(config.autoscaler.countFreeGpus
+              ? { nodes: informer<V1Node>(NODES, undefined, { clusterScoped: true }) }
+              : {}),
             queues: new QueueReader(redis.client, redis.queuePrefix),
             routers: new RouterScraper(routerUrls(kubeConfig, config)),
             writer: new SpecialistScaleWriter(kubeConfig),
@@ -161,7 +163,6 @@ export class OperatorRuntime {
             observations,
             onObserved: (key) => this.specialistQueue.add(key),
             gpuPoolOf: (specialist) => gpuPoolOf(specialist, config.workloads),
-            countFreeGpus: config.autoscaler.countFreeGpus,
             intervalMs: config.autoscaler.intervalSeconds * 1000,
             metrics,
             logger,

@@ -67,7 +67,8 @@ export class OperatorModule {
         {
           provide: OPERATOR_REDIS,
           useFactory: (): RedisClient | null => {
-            if (!options.redis) return null;
+            // Only the autoscaler reads Redis: with it off, no connection is made.
+            if (!options.redis || !options.config.autoscaler.enabled) return null;
             // Fail fast: while Redis is away the autoscaler reads nothing and holds every count.
             const client = connectRedis({ ...options.redis, connectionName: 'slm-fleet-operator', failFast: true });
             logRedisErrors(client, new Logger('operator'), 'operator');

@@ -2,7 +2,9 @@
 // `<!-- test: <name> -->`, and a test names that block) or says why not (`<!-- not run: ... -->`).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { docBlock, shellBlocks } from './doc-blocks.js';
 import { repoRoot } from './platform.js';
@@ -37,9 +39,9 @@ describe('shellBlocks', () => {
       '```',
     ].join('\n');
     expect(shellBlocks(markdown)).toEqual([
-      { line: 3, marker: { kind: 'test', value: 'first' } },
-      { line: 10, marker: { kind: 'not run', value: 'a server in the foreground' } },
-      { line: 13, marker: undefined },
+      { line: 3, marker: { kind: 'test', value: 'first' }, body: 'echo 1\n' },
+      { line: 10, marker: { kind: 'not run', value: 'a server in the foreground' }, body: 'serve\n' },
+      { line: 13, marker: undefined, body: 'echo 3\n' },
     ]);
   });
 });
@@ -49,6 +51,20 @@ describe('docBlock', () => {
     const block = await docBlock('docs/helm.md', 'install');
     expect(block.split('\n')[0]).toMatch(/^helm install slm-fleet /);
     expect(block).toMatch(/^ {2}--set image\.repository=/m);
+  });
+
+  it('reads the block its marker is above, whatever shell fence it has', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'doc-blocks-'));
+    try {
+      const file = join(dir, 'doc.md');
+      const markdown = ['<!-- test: first -->', '', '```bash', 'echo 1', '```', '', '```sh', 'echo 2', '```', ''];
+      await writeFile(file, markdown.join('\n'));
+      // docBlock takes a path from the repository root.
+      await expect(docBlock(relative(repoRoot, file), 'first')).resolves.toBe('echo 1\n');
+      await expect(docBlock(relative(repoRoot, file), 'second')).rejects.toThrow(/has no block marked "test: second"/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

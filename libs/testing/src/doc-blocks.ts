@@ -1,23 +1,21 @@
-// Docs whose commands cannot rot: a ```sh block marked `<!-- test: <name> -->` in a Markdown
-// file is read here and run by bash, as a reader would paste it.
+// Docs whose commands cannot rot: a ```sh (bash, shell, console) block marked
+// `<!-- test: <name> -->` in a Markdown file is read here and run by bash, as a reader would
+// paste it.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from './platform.js';
 
-/** The ```sh block after `<!-- test: <name> -->` in a Markdown file (a path from the repository root), unindented. */
+/**
+ * The shell block marked `<!-- test: <name> -->` in a Markdown file (a path from the
+ * repository root), unindented: the same block `shellBlocks` finds for that marker.
+ */
 export async function docBlock(file: string, name: string): Promise<string> {
   const text = await readFile(join(repoRoot, file), 'utf8');
-  const marker = text.indexOf(`<!-- test: ${name} -->`);
-  if (marker === -1) throw new Error(`${file} has no block marked "test: ${name}"`);
-  const block = /^([ \t]*)```sh\n([\s\S]*?)^[ \t]*```/m.exec(text.slice(marker));
-  if (!block?.[2]) throw new Error(`${file}: no sh block after "test: ${name}"`);
-  // A block inside a list item is indented like its fence: the commands are not.
-  const indent = block[1] ?? '';
-  return block[2]
-    .split('\n')
-    .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
-    .join('\n');
+  if (!text.includes(`<!-- test: ${name} -->`)) throw new Error(`${file} has no block marked "test: ${name}"`);
+  const block = shellBlocks(text).find(({ marker }) => marker?.kind === 'test' && marker.value === name);
+  if (!block?.body) throw new Error(`${file}: no shell block right after "test: ${name}"`);
+  return block.body;
 }
 
 /** Sets each placeholder the block assigns at the start of a line (`NAME=value`) to the given value. */
@@ -69,9 +67,14 @@ export interface ShellBlock {
   line: number;
   /** `test: <name>` (a test runs it), `not run: <why>`, or undefined (unmarked). */
   marker: { kind: 'test' | 'not run'; value: string } | undefined;
+  /**
+   * Its lines, each ending in a newline, without the fence's indentation: a block inside a
+   * list item is indented like its fence, the commands are not. Empty if it is never closed.
+   */
+  body: string;
 }
 
-const FENCE = /^\s*```(sh|bash|shell|console)\s*$/;
+const FENCE = /^(\s*)```(sh|bash|shell|console)\s*$/;
 const MARKER = /^\s*<!-- (test|not run): (.+?) -->\s*$/;
 
 /** Every ```sh (bash, shell, console) block of a Markdown text, with the marker just above it. */
@@ -79,18 +82,30 @@ export function shellBlocks(markdown: string): ShellBlock[] {
   const lines = markdown.split('\n');
   const blocks: ShellBlock[] = [];
   let inFence = false;
+  // The shell block being read: its fence's indentation, and its lines so far.
+  let reading: { block: ShellBlock; indent: string; lines: string[] } | undefined;
   lines.forEach((text, i) => {
     if (/^\s*```/.test(text)) {
-      if (!inFence && FENCE.test(text)) {
+      const fence = inFence ? null : FENCE.exec(text);
+      if (fence) {
         let above = i - 1;
         while (above >= 0 && lines[above]?.trim() === '') above--;
         const [, kind, value] = MARKER.exec(lines[above] ?? '') ?? [];
-        blocks.push({
+        const block: ShellBlock = {
           line: i + 1,
           marker: kind && value ? { kind: kind as 'test' | 'not run', value } : undefined,
-        });
+          body: '',
+        };
+        blocks.push(block);
+        reading = { block, indent: fence[1] ?? '', lines: [] };
+      } else if (reading) {
+        reading.block.body = reading.lines.map((line) => `${line}\n`).join('');
+        reading = undefined;
       }
       inFence = !inFence;
+    } else if (reading) {
+      const { indent } = reading;
+      reading.lines.push(text.startsWith(indent) ? text.slice(indent.length) : text);
     }
   });
   return blocks;

@@ -5,11 +5,14 @@ import {
   noteReplicasSetElsewhere,
   parsePolicyState,
   planScaling,
+  policySpecOf,
+  priorityOf,
   type PolicyState,
   type SpecialistScalingInput,
   type SpecialistScalingPlan,
 } from '@slm-fleet/autoscaling';
 import { objectKey, type Informer } from '@slm-fleet/k8s';
+import { engineRunsInPod } from '@slm-fleet/engines';
 import type { ControllerMetrics } from '@slm-fleet/telemetry';
 import { SPECIALIST_LABEL } from '@slm-fleet/workloads';
 import type { EventRecorder } from '../events.js';
@@ -22,7 +25,6 @@ import {
   pendingUnschedulableOf,
   type GpuPool,
 } from './scaling-inputs.js';
-import { policySpecOf, priorityOf } from '@slm-fleet/autoscaling';
 import { AUTOSCALER_STATE_ANNOTATION, type SpecialistScaleWriter } from './specialist-scale-writer.js';
 
 /**
@@ -35,7 +37,11 @@ export interface AutoscalerDeps {
   specialists: Informer<Specialist>;
   agentTasks: Informer<AgentTask>;
   pods: Informer<V1Pod>;
-  nodes: Informer<V1Node>;
+  /**
+   * Where free GPUs are counted and shared by priority. Absent when a cluster autoscaler adds
+   * GPU nodes on demand (countFreeGpus: false): then free GPUs are not counted.
+   */
+  nodes?: Informer<V1Node> | undefined;
   queues: QueueReader;
   routers: RouterScraper;
   writer: SpecialistScaleWriter;
@@ -45,12 +51,18 @@ export interface AutoscalerDeps {
   onObserved: (key: string) => void;
   /** The GPUs a Specialist's pods can land on (from its GPU profiles); undefined without GPUs. */
   gpuPoolOf: (specialist: Specialist) => GpuPool | undefined;
-  /** False when a cluster autoscaler adds GPU nodes on demand: then free GPUs are not counted. */
-  countFreeGpus: boolean;
   intervalMs: number;
   metrics: Pick<ControllerMetrics, 'autoscalerIntervals' | 'autoscalerDesiredReplicas' | 'autoscalerScaleTotal'>;
   logger: LoggerService;
   now?: () => number;
+}
+
+/** What one interval reads from the informers, listed once and indexed for every Specialist. */
+interface Snapshot {
+  /** Pods by `namespace/specialist` (their SPECIALIST_LABEL). */
+  podsOf: Map<string, V1Pod[]>;
+  /** AgentTasks by namespace: a task serves Specialists of its own namespace only. */
+  tasksIn: Map<string, AgentTask[]>;
 }
 
 interface Sized {
@@ -96,14 +108,27 @@ export class Autoscaler {
     const managed = this.deps.specialists
       .list()
       .filter(
-        (s) => !s.metadata.deletionTimestamp && s.spec.scaling.mode === 'managed' && s.spec.engine.kind !== 'openai',
+        (s) =>
+          !s.metadata.deletionTimestamp && s.spec.scaling.mode === 'managed' && engineRunsInPod(s.spec.engine.kind),
       );
     const rates = await this.deps.routers.scrape(now);
-    const sized = await Promise.all(managed.map((s) => this.inputOf(s, rates, now)));
+    // The caches are listed once per interval, not once per Specialist.
+    const pods = this.deps.pods.list();
+    const snapshot: Snapshot = {
+      podsOf: groupBy(pods, (pod) => {
+        const namespace = pod.metadata?.namespace;
+        const specialist = pod.metadata?.labels?.[SPECIALIST_LABEL];
+        return namespace === undefined || specialist === undefined ? undefined : `${namespace}/${specialist}`;
+      }),
+      tasksIn: groupBy(this.deps.agentTasks.list(), (task) => task.metadata.namespace),
+    };
+    const sized = await Promise.all(managed.map((s) => this.inputOf(s, rates, snapshot, now)));
+    const nodes = this.deps.nodes?.list();
+    const bound = nodes ? pods.filter((pod) => pod.spec?.nodeName) : [];
     // Specialists that can land on the same GPUs share them; the others are planned apart.
     for (const group of groupBy(sized, ({ pool }) => pool?.key ?? '').values()) {
       const pool = group[0]?.pool;
-      const free = pool && this.deps.countFreeGpus ? this.freeGpus(pool, group) : undefined;
+      const free = pool && nodes ? freeGpus(nodes, bound, pool, group) : undefined;
       const plans = planScaling(
         group.map((g) => g.input),
         free,
@@ -126,16 +151,14 @@ export class Autoscaler {
     }
   }
 
-  private async inputOf(specialist: Specialist, rates: RouterRates, now: number): Promise<Sized> {
+  private async inputOf(specialist: Specialist, rates: RouterRates, snapshot: Snapshot, now: number): Promise<Sized> {
     const key = objectKey(specialist);
     const { namespace, name } = specialist.metadata;
     const queue = await this.deps.queues.read(namespace, name, () => this.now());
     const rate = rates.bySpecialist.get(key);
     const current = currentReplicasOf(specialist);
-    const pods = this.deps.pods
-      .list()
-      .filter((p) => p.metadata?.namespace === namespace && p.metadata?.labels?.[SPECIALIST_LABEL] === name);
-    const tasks = this.deps.agentTasks.list();
+    const pods = snapshot.podsOf.get(`${namespace}/${name}`) ?? [];
+    const tasks = snapshot.tasksIn.get(namespace) ?? [];
     return {
       specialist,
       pods,
@@ -170,17 +193,6 @@ export class Autoscaler {
     if (kept) return kept;
     const stored = parsePolicyState(specialist.metadata.annotations?.[AUTOSCALER_STATE_ANNOTATION]);
     return stored && { ...stored, lastBusyAt: now };
-  }
-
-  /** GPUs of the pool still placeable: pods on its nodes, its own unplaced pods and replicas not yet created count. */
-  private freeGpus(pool: GpuPool, group: Sized[]): number {
-    const promised = group.reduce(
-      (sum, { input, pods }) => sum + Math.max(0, input.signals.currentReplicas - pods.length) * input.gpusPerReplica,
-      0,
-    );
-    const bound = this.deps.pods.list().filter((pod) => pod.spec?.nodeName);
-    const unbound = group.flatMap(({ pods }) => pods.filter((pod) => !pod.spec?.nodeName));
-    return freeGpusOf(this.deps.nodes.list(), [...bound, ...unbound], pool, promised);
   }
 
   private async apply({ specialist, input }: Sized, plan: SpecialistScalingPlan, now: number): Promise<void> {
@@ -249,11 +261,28 @@ export class Autoscaler {
   }
 }
 
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+/**
+ * GPUs of the pool still placeable: pods on its nodes (`bound`: every pod bound to a node), its
+ * own unplaced pods and replicas not yet created count.
+ */
+function freeGpus(nodes: readonly V1Node[], bound: readonly V1Pod[], pool: GpuPool, group: readonly Sized[]): number {
+  const promised = group.reduce(
+    (sum, { input, pods }) => sum + Math.max(0, input.signals.currentReplicas - pods.length) * input.gpusPerReplica,
+    0,
+  );
+  const unbound = group.flatMap(({ pods }) => pods.filter((pod) => !pod.spec?.nodeName));
+  return freeGpusOf(nodes, [...bound, ...unbound], pool, promised);
+}
+
+/** Items by key, in their order; those whose key is undefined are left out. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
     const key = keyOf(item);
-    out.set(key, [...(out.get(key) ?? []), item]);
+    if (key === undefined) continue;
+    const group = out.get(key);
+    if (group) group.push(item);
+    else out.set(key, [item]);
   }
   return out;
 }
