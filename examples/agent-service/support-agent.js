@@ -83,7 +83,7 @@ async function triage(text) {
     keyFor('summarize'),
   )) {
     if (chunk.type === 'delta') process.stdout.write(chunk.text);
-    else process.stdout.write(` ${by(chunk.result)}\n`);
+    else if (chunk.type === 'done') process.stdout.write(` ${by(chunk.result)}\n`);
   }
 }
 

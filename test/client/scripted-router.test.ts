@@ -31,7 +31,13 @@ interface Seen {
   metadata: Metadata;
 }
 
-const answer = (output: string): InvokeResponse => ({ output, finishReason: 'stop', callId: 'call-1' });
+const answer = (output: string): InvokeResponse => ({
+  output,
+  finishReason: 'stop',
+  callId: 'call-1',
+  toolCalls: [],
+  logprobs: [],
+});
 const failure = ({ code, reason }: Failure) => {
   const metadata = new Metadata();
   metadata.set('slm-error-reason', reason);
@@ -63,10 +69,10 @@ describe('the client against a scripted router', () => {
       invokeStream(call: ServerWritableStream<InvokeRequest, InvokeChunk>) {
         const script = next(call);
         const { chunks, then } = typeof script === 'object' && 'then' in script ? script : { chunks: [], then: script };
-        for (const delta of chunks) call.write({ delta });
+        for (const delta of chunks) call.write({ delta, toolCalls: [] });
         if (then === 'hang') return;
         if ('code' in then) return call.emit('error', failure(then));
-        call.write({ delta: '', done: answer(then.output) });
+        call.write({ delta: '', done: answer(then.output), toolCalls: [] });
         call.end();
       },
       listTasks(_call: ServerUnaryCall<unknown, unknown>, done: sendUnaryData<unknown>) {
@@ -208,7 +214,10 @@ describe('the client against a scripted router', () => {
       { chunks: ['a', 'b'], then: { output: 'ab' } },
     ];
     const chunks = await collect(client.invokeStream('t', { prompt: 'p' }));
-    expect(chunks.map((c) => (c.type === 'delta' ? c.text : `done:${c.result.output}`))).toEqual(['a', 'b', 'done:ab']);
+    const seenChunks = chunks.map((c) =>
+      c.type === 'delta' ? c.text : c.type === 'done' ? `done:${c.result.output}` : c.type,
+    );
+    expect(seenChunks).toEqual(['a', 'b', 'done:ab']);
     expect(new Set(seen.map((s) => s.request.idempotencyKey)).size).toBe(1);
 
     scripts = [{ chunks: ['a'], then: { code: status.UNAVAILABLE, reason: 'CALL_LOST' } }];

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, installCrds, platformEnv, toolPath, useSuiteEnv } from '@slm-fleet/testing';
+import { Message } from '@slm-fleet/proto';
 import {
   RouterClient,
   failureOf,
@@ -27,7 +28,7 @@ spec:
   timeoutMs: 20000
 ${extra}`;
 
-const user = (content: string) => [{ role: 'user', content }];
+const user = (content: string) => [Message.fromPartial({ role: 'user', content })];
 
 describe('router gRPC API', () => {
   const env = useSuiteEnv('router-api');

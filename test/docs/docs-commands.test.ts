@@ -28,7 +28,7 @@ describe('docs: calling the router, its metrics, calls that time out', () => {
 
   beforeAll(async () => {
     await installCrds(env());
-    await env().apply(simSpecialist('invoice-extractor', ['extract-invoice']));
+    await env().apply(simSpecialist('invoice-extractor', ['extract-invoice', 'support-tools']));
     // No worker serves this one: its calls wait in its queue.
     await env().apply(simSpecialist('summarizer', ['summarize']));
     router = await startRouter(env());
@@ -70,6 +70,32 @@ describe('docs: calling the router, its metrics, calls that time out', () => {
     expect(output).toMatch(/"code":"TASK_NOT_FOUND"/);
     expect(output).toMatch(/^404$/m);
     expect(output).toMatch(/"param":"X-Slm-Priority header"/);
+  });
+
+  it('api.md: tool calls over gRPC with grpcurl', async () => {
+    const output = await run('api.md', 'tools-grpc', ['ROUTER']);
+    expect(output).toMatch(/"toolCalls": \[\s*\{\s*"id": "call_\w+",\s*"name": "lookup_order",\s*"arguments": "\{/);
+    expect(output).toMatch(/"finishReason": "tool_calls"/);
+    // The second turn answers in text after the tool result; the stream carries tool call pieces.
+    expect(output).toMatch(/"finishReason": "(stop|length)"/);
+    // grpcurl leaves out default values: index 0, and empty ids, names and deltas.
+    // (Pieces after a call's first carry only arguments.)
+    expect(output).toMatch(/"toolCalls": \[\s*\{\s*"arguments": "/);
+  });
+
+  it('api.md: tool calls over HTTP with curl', async () => {
+    const output = await run('api.md', 'tools-http', ['HTTP']);
+    expect(output).toMatch(
+      /"tool_calls":\[\{"id":"call_\w+","type":"function","function":\{"name":"lookup_order","arguments":"\{/,
+    );
+    expect(output).toMatch(/"finish_reason":"tool_calls"/);
+    expect(output).toMatch(/"finish_reason":"(stop|length)"/);
+    expect(output).toMatch(
+      /data: \{.*"delta":\{"tool_calls":\[\{"index":0,"id":"call_\w+","type":"function","function":\{"name":"lookup_order","arguments":"/,
+    );
+    expect(output).toMatch(/data: \{.*"delta":\{"tool_calls":\[\{"index":0,"function":\{"arguments":"/);
+    expect(output).toMatch(/"param":"tool_choice.function.name"/);
+    expect(output).toMatch(/^400$/m);
   });
 
   it('operations.md: the router and worker metrics', async () => {

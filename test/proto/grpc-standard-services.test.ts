@@ -24,6 +24,7 @@ const TASK: TaskInfo = {
   timeoutMs: 30_000,
   jsonSchema: '{"type":"object"}',
   routes: [{ specialist: 'demo/summarizer', weight: 100, ready: true }],
+  tools: [],
 };
 
 // Echoes the prompt; `json` carries a google.protobuf.Value to prove it maps to plain JS values.
@@ -32,13 +33,15 @@ const echo = (request: InvokeRequest): InvokeResponse => ({
   json: { task: request.task, nested: [1, 'two', null, { ok: true }] },
   finishReason: 'stop',
   callId: `call-${request.idempotencyKey}`,
+  toolCalls: [],
+  logprobs: [],
 });
 
 const router: AgentRouterServer = {
   invoke: (call, callback) => callback(null, echo(call.request)),
   invokeStream: (call) => {
-    for (const word of call.request.prompt.split(' ')) call.write({ delta: word });
-    call.write({ delta: '', done: echo(call.request) });
+    for (const word of call.request.prompt.split(' ')) call.write({ delta: word, toolCalls: [] });
+    call.write({ delta: '', done: echo(call.request), toolCalls: [] });
     call.end();
   },
   listTasks: (_call, callback) => callback(null, { tasks: [TASK] }),

@@ -63,7 +63,7 @@ export class Generation implements BatchMember {
     const delay = tokenDelay(this.engine.switches, this.engine.batchSize);
     const due = schedule.take(now, delay);
     let text = pending;
-    if (this.chunks && due > 0) text += this.chunks.content(this.plan.tokens, from, from + due);
+    if (this.chunks && due > 0) text += this.chunks.tokens(this.plan, from, from + due);
     if (schedule.done) {
       this.answer(text);
       return;

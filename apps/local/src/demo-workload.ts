@@ -1,10 +1,12 @@
 import { Metadata, credentials, type ServiceError } from '@grpc/grpc-js';
-import { AgentRouterClient, InvokeRequest } from '@slm-fleet/proto';
+import { AgentRouterClient, InvokeRequest, Message, type InvokeResponse, type Tool } from '@slm-fleet/proto';
 
 /** One task's demo traffic: a base rate, and bursts of a higher one. */
 export interface DemoTraffic {
   task: string;
   prompt: string;
+  /** With tools, each arrival is an agent's tool loop: a call, the tool's result, the answer. */
+  tools?: Tool[];
   baseRatePerSecond: number;
   /** From `firstAtSeconds` on, `seconds` at the burst's rate every `everySeconds`. */
   burst?: { ratePerSecond: number; seconds: number; everySeconds: number; firstAtSeconds: number };
@@ -83,16 +85,39 @@ export class DemoWorkload {
   }
 
   private call(traffic: DemoTraffic): void {
+    const call = traffic.tools ? this.toolLoop(traffic, traffic.tools) : this.invoke(traffic, [user(traffic.prompt)]);
+    const done = call.then(() => undefined);
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
+  }
+
+  /** One call, recorded for the live view; resolves with the answer, or undefined when it failed. */
+  private invoke(traffic: DemoTraffic, messages: Message[], tools: Tool[] = []): Promise<InvokeResponse | undefined> {
     const started = Date.now();
-    const request = InvokeRequest.fromPartial({ task: traffic.task, prompt: traffic.prompt });
-    const call = new Promise<void>((resolve) => {
-      this.client.invoke(request, new Metadata(), { deadline: Date.now() + 60_000 }, (error: ServiceError | null) => {
+    const request = InvokeRequest.fromPartial({ task: traffic.task, messages, tools });
+    return new Promise((resolve) => {
+      const deadline = { deadline: Date.now() + 60_000 };
+      this.client.invoke(request, new Metadata(), deadline, (error: ServiceError | null, response?: InvokeResponse) => {
         this.record(traffic.task, Date.now() - started, error === null);
-        resolve();
+        resolve(error === null ? response : undefined);
       });
     });
-    this.inFlight.add(call);
-    void call.then(() => this.inFlight.delete(call));
+  }
+
+  /**
+   * What an agent does with tools: the model picks a tool, the agent runs it and sends the
+   * result back (one tool message per call), and the model answers. Two calls per loop.
+   */
+  private async toolLoop(traffic: DemoTraffic, tools: Tool[]): Promise<void> {
+    const conversation = [user(traffic.prompt)];
+    const first = await this.invoke(traffic, conversation, tools);
+    if (!first?.toolCalls.length) return;
+    conversation.push(Message.fromPartial({ role: 'assistant', content: first.output, toolCalls: first.toolCalls }));
+    for (const call of first.toolCalls) {
+      const result = JSON.stringify({ tool: call.name, status: 'ok', order: { status: 'shipped' } });
+      conversation.push(Message.fromPartial({ role: 'tool', toolCallId: call.id, content: result }));
+    }
+    await this.invoke(traffic, conversation, tools);
   }
 
   private record(task: string, ms: number, ok: boolean): void {
@@ -102,6 +127,8 @@ export class DemoWorkload {
     this.done.set(task, list);
   }
 }
+
+const user = (content: string): Message => Message.fromPartial({ role: 'user', content });
 
 /** The rate at `elapsed` seconds: the burst's during a burst, else the base rate. */
 export function rateAt(traffic: DemoTraffic, elapsed: number): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoTrafficFor } from './demo-traffic.js';
+import { demoTaskOf, demoTrafficFor } from './demo-traffic.js';
 import { percentile, rateAt } from './demo-workload.js';
 import { renderLiveView } from './live-view.js';
 
@@ -16,6 +16,24 @@ describe('demo traffic', () => {
       ['b', 1],
     ]);
     expect(traffic[2]?.burst).toBeUndefined();
+  });
+
+  it("gives a task with tools an agent's tool loop, its tools as gRPC tools", () => {
+    const task = demoTaskOf('support', {
+      specialists: [{ name: 's', weight: 1 }],
+      priority: 0,
+      timeoutMs: 1000,
+      retries: 1,
+      tools: [{ name: 'lookup_order', parameters: { type: 'object' }, strict: true }, { name: 'escalate' }],
+    });
+    expect(task.tools).toEqual([
+      { name: 'lookup_order', description: '', parameters: '{"type":"object"}', strict: true },
+      { name: 'escalate', description: '', parameters: '' },
+    ]);
+    const [traffic] = demoTrafficFor([task]);
+    expect(traffic?.tools).toBe(task.tools);
+    expect(traffic?.prompt).toContain('lookup order');
+    expect(demoTaskOf('plain', undefined)).toEqual({ name: 'plain', priority: 0 });
   });
 
   it('runs a burst from its first time on, once a period', () => {

@@ -8,7 +8,7 @@ import { connectRedis, logRedisErrors } from '@slm-fleet/queue';
 import { QueueReader, RouterScraper } from '@slm-fleet/load-signals';
 import { FixedRoutingSource, startRouter, type LocalResources } from '@slm-fleet/router';
 import { DemoWorkload } from './demo-workload.js';
-import { demoTrafficFor } from './demo-traffic.js';
+import { demoTaskOf, demoTrafficFor } from './demo-traffic.js';
 import { LiveView } from './live-loop.js';
 import { LocalAutoscaler } from './local-autoscaler.js';
 import { LocalFleet } from './local-fleet.js';
@@ -132,8 +132,8 @@ async function startAll(
 
   let live: LiveView | undefined;
   if (options.demo) {
-    const priorities = new Map(resources.agentTasks.map((t) => [t.metadata.name, t.spec.priority]));
-    const tasks = tasksOf(resources).map((name) => ({ name, priority: priorities.get(name) ?? 0 }));
+    const agentTasks = new Map(resources.agentTasks.map((t) => [t.metadata.name, t.spec]));
+    const tasks = tasksOf(resources).map((name) => demoTaskOf(name, agentTasks.get(name)));
     const demo = new DemoWorkload(router.grpcPort, demoTrafficFor(tasks));
     live = new LiveView(demo, fleet, autoscaler, routing);
     demo.start();

@@ -30,9 +30,15 @@ describe('loadLocalResources', () => {
     expect(specialists.map((s) => s.metadata.name).sort()).toEqual([
       'invoice-extractor',
       'summarizer',
+      'support-agent',
       'ticket-classifier',
     ]);
-    expect(agentTasks.map((t) => t.metadata.name)).toEqual(['extract-invoice']);
+    expect(agentTasks.map((t) => t.metadata.name).sort()).toEqual(['extract-invoice', 'support-tools']);
+    expect(agentTasks.find((t) => t.metadata.name === 'support-tools')?.spec.tools?.map((t) => t.name)).toEqual([
+      'lookup_order',
+      'refund',
+      'escalate',
+    ]);
     expect(specialists.every((s) => s.metadata.namespace === LOCAL_NAMESPACE)).toBe(true);
     expect(agentTasks[0]?.spec.retries).toBe(1);
   });

@@ -6,10 +6,13 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 import { HealthModule, Readiness, createJsonLogger } from '@slm-fleet/service';
 import { METRICS_REGISTRY, MetricsModule } from '@slm-fleet/telemetry';
+import { OpenAiErrorsFilter } from './http/openai-errors.filter.js';
 import { OpenAiController } from './http/openai.controller.js';
+import { ResponsesController } from './http/responses.controller.js';
 import { ROUTER_CORE, RouterCore, type RouterSettings } from './router-core.js';
 
 /** Starts the core with the app, reports its readiness, and drains it on shutdown. */
@@ -50,7 +53,7 @@ export class RouterModule {
     return {
       module: RouterModule,
       imports: [HealthModule, MetricsModule.forRoot({ processMetrics: true })],
-      controllers: [OpenAiController],
+      controllers: [OpenAiController, ResponsesController],
       providers: [
         {
           provide: ROUTER_CORE,
@@ -58,6 +61,8 @@ export class RouterModule {
           useFactory: (registry: Registry) => new RouterCore(settings, registry, createJsonLogger('router')),
         },
         RouterLifecycle,
+        // OpenAI's error shape for everything under /v1, even what no controller sees.
+        { provide: APP_FILTER, useClass: OpenAiErrorsFilter },
       ],
       exports: [ROUTER_CORE],
     };

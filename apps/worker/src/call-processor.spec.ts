@@ -126,9 +126,9 @@ describe('call processor', () => {
 
   it('streams chunks with an attempt id per engine attempt before the done reply', async () => {
     const streaming: Script = async (_request, { onDelta }) => {
-      onDelta!('hi');
+      onDelta!({ text: 'hi' });
       await new Promise((resolve) => setImmediate(resolve));
-      onDelta!(' there');
+      onDelta!({ text: ' there' });
       return answer;
     };
     const t = setup([transient, streaming]);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { OpenAIClient } from '@slm-fleet/engines';
-import { CALL_PROTOCOL_VERSION, encodeCallError, type CallJobData, type CallResult } from '@slm-fleet/queue';
+import { SUPPORTED_CALL_PROTOCOL_VERSIONS, encodeCallError, type CallJobData, type CallResult } from '@slm-fleet/queue';
 import { ABORT, afterAbort, isPastDeadline, nextStep, type FinalStep } from './call-policy.js';
 import { ChunkBatcher } from './chunk-batcher.js';
 import { callResult, doneReply, engineRequest, errorReply, type ReplySender } from './replies.js';
@@ -44,7 +44,7 @@ export function createCallProcessor(deps: CallProcessorDeps): CallProcessor {
     signal: AbortSignal | undefined,
     startedAt: number,
   ): Promise<CallResult | FinalStep> => {
-    if (data.v !== CALL_PROTOCOL_VERSION) {
+    if (!SUPPORTED_CALL_PROTOCOL_VERSIONS.includes(data.v)) {
       return { action: 'fail', error: { kind: 'invalid', message: `call protocol v${String(data.v)} not supported` } };
     }
     if (isPastDeadline(data.deadline, startedAt)) {

@@ -34,8 +34,8 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 describe('ChunkBatcher', () => {
   it('sends the deltas of one tick as one chunk, numbered from 0', () => {
     const h = harness();
-    h.batcher.add('Hel');
-    h.batcher.add('lo');
+    h.batcher.add({ text: 'Hel' });
+    h.batcher.add({ text: 'lo' });
     expect(h.sent).toHaveLength(0);
     h.tick();
     expect(h.sent).toHaveLength(1);
@@ -44,10 +44,10 @@ describe('ChunkBatcher', () => {
 
   it('holds deltas while a push is in flight and sends them together after it', async () => {
     const h = harness();
-    h.batcher.add('a');
+    h.batcher.add({ text: 'a' });
     h.tick();
-    h.batcher.add('b');
-    h.batcher.add('c');
+    h.batcher.add({ text: 'b' });
+    h.batcher.add({ text: 'c' });
     h.tick();
     expect(h.texts()).toEqual(['0:a']);
     h.releases.shift()!();
@@ -58,7 +58,7 @@ describe('ChunkBatcher', () => {
 
   it('flush sends what is queued and waits for every push', async () => {
     const h = harness();
-    h.batcher.add('a');
+    h.batcher.add({ text: 'a' });
     let flushed = false;
     const flushing = h.batcher.flush().then(() => (flushed = true));
     expect(h.texts()).toEqual(['0:a']);
@@ -72,10 +72,10 @@ describe('ChunkBatcher', () => {
   it('reports a failed push and goes on with the next chunks', async () => {
     const h = harness();
     h.failNextSend();
-    h.batcher.add('a');
+    h.batcher.add({ text: 'a' });
     h.tick();
     await settle();
-    h.batcher.add('b');
+    h.batcher.add({ text: 'b' });
     const flushing = h.batcher.flush();
     h.releases.shift()!();
     await flushing;

@@ -1,13 +1,13 @@
-import type { CallReply } from '@slm-fleet/queue';
+import { mergeDeltas, type CallReply, type StreamDelta } from '@slm-fleet/queue';
 import { chunkReply } from './replies.js';
 
 /**
- * Streams one engine attempt's text to the router as `chunk` replies without a Redis round
+ * Streams one engine attempt's text and tool calls to the router as `chunk` replies without a Redis round
  * trip per token: deltas that arrive in the same tick, or while the previous push is still
  * on its way, go out together as one chunk. One push at a time keeps the chunks in order.
  */
 export class ChunkBatcher {
-  private pending: string[] = [];
+  private pending: StreamDelta[] = [];
   private seq = 0;
   private scheduled = false;
   private inFlight: Promise<void> | undefined;
@@ -21,9 +21,9 @@ export class ChunkBatcher {
     private readonly nextTick: (callback: () => void) => void = setImmediate,
   ) {}
 
-  /** Queues a piece of text; it goes out on the next tick at the latest. */
-  add = (text: string): void => {
-    this.pending.push(text);
+  /** Queues a piece of the answer; it goes out on the next tick at the latest. */
+  add = (delta: StreamDelta): void => {
+    this.pending.push(delta);
     this.schedule();
   };
 
@@ -50,7 +50,7 @@ export class ChunkBatcher {
 
   private sendPending(): void {
     if (this.inFlight || this.pending.length === 0) return;
-    const reply = chunkReply(this.callId, this.attempt, this.seq++, this.pending.join(''));
+    const reply = chunkReply(this.callId, this.attempt, this.seq++, mergeDeltas(this.pending));
     this.pending = [];
     this.inFlight = this.send([reply])
       // A lost chunk is not fatal: the done reply carries the whole output.

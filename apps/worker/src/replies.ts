@@ -6,6 +6,7 @@ import {
   type CallReply,
   type CallResult,
   type RedisClient,
+  type StreamDelta,
 } from '@slm-fleet/queue';
 
 /** The engine request for a call: the call's model, or the worker's when it names none. */
@@ -15,6 +16,9 @@ export function engineRequest(data: CallJobData, defaultModel: string | undefine
     ...data.params,
     ...(model === undefined ? {} : { model }),
     messages: data.messages,
+    ...(data.tools ? { tools: data.tools } : {}),
+    ...(data.toolChoice ? { tool_choice: data.toolChoice } : {}),
+    ...(data.parallelToolCalls === undefined ? {} : { parallel_tool_calls: data.parallelToolCalls }),
     ...(data.jsonSchema
       ? {
           response_format: {
@@ -41,6 +45,8 @@ export function callResult(
 ): CallResult {
   return {
     output: answer.output,
+    ...(answer.toolCalls ? { toolCalls: answer.toolCalls } : {}),
+    ...(answer.logprobs ? { logprobs: answer.logprobs } : {}),
     finishReason: answer.finishReason,
     model: answer.model,
     replica,
@@ -56,12 +62,13 @@ export function callResult(
 
 export const doneReply = (callId: string, result: CallResult): CallReply => ({ callId, type: 'done', result });
 export const errorReply = (callId: string, error: CallError): CallReply => ({ callId, type: 'error', error });
-export const chunkReply = (callId: string, attempt: string, seq: number, text: string): CallReply => ({
+export const chunkReply = (callId: string, attempt: string, seq: number, delta: StreamDelta): CallReply => ({
   callId,
   type: 'chunk',
   attempt,
   seq,
-  text,
+  text: delta.text ?? '',
+  ...(delta.toolCalls ? { toolCalls: delta.toolCalls } : {}),
 });
 
 /** Sends replies onto a router's reply list. */

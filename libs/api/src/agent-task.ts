@@ -53,6 +53,21 @@ const Fallback = Type.Object(
   { description: 'A larger model to call when the specialists cannot answer well.' },
 );
 
+const Tool = Type.Object({
+  name: Type.String({
+    pattern: '^[a-zA-Z0-9_-]{1,64}$',
+    description:
+      "The function's name, as in a call's tools[].function.name (OpenAI's rule: 1-64 letters, digits, _ or -).",
+  }),
+  description: Type.Optional(Type.String({ maxLength: 4096, description: 'What the function does, for the model.' })),
+  parameters: Type.Optional(
+    freeForm("JSON Schema of the function's arguments; a call must offer the tool with the same parameters."),
+  ),
+  strict: Type.Optional(
+    Type.Boolean({ description: "Always check this tool's call arguments against its parameters schema." }),
+  ),
+});
+
 export const AgentTaskSpec = Type.Object(
   {
     specialists: Type.Array(SpecialistRef, {
@@ -81,6 +96,23 @@ export const AgentTaskSpec = Type.Object(
         },
         { description: 'Structured output.' },
       ),
+    ),
+    tools: Type.Optional(
+      Type.Array(Tool, {
+        maxItems: 128,
+        // A map list: the API server refuses two tools of one name.
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+        description: "The tool set this task serves: a call's tools must be among these (same name and parameters).",
+      }),
+    ),
+    // Optional in the type (the API server fills the default; objects built in code may omit it).
+    validateToolArguments: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          "Check every tool call's arguments against the tool's parameters schema (tools marked strict are always checked); a failure is FAILED_PRECONDITION TOOL_ARGUMENTS_INVALID.",
+      }),
     ),
     priority: Type.Integer({
       minimum: -1000,

@@ -41,6 +41,28 @@ describe('buildCrd', () => {
     expect(spec.required).toEqual(['model', 'engine', 'tasks']);
   });
 
+  it('refuses engine.toolCallParser by CEL where the engine cannot use it', () => {
+    const rules = spec.properties.engine['x-kubernetes-validations'] as { rule: string; fieldPath?: string }[];
+    const onParser = rules.filter((r) => r.fieldPath === '.toolCallParser').map((r) => r.rule);
+    expect(onParser).toEqual([
+      "!has(self.toolCallParser) || self.kind in ['vllm', 'sglang', 'nim', 'llamacpp']",
+      "self.kind != 'llamacpp' || !has(self.toolCallParser) || self.toolCallParser == 'none'",
+      "self.kind != 'nim' || !has(self.toolCallParser) || self.toolCallParser != 'none'",
+    ]);
+  });
+
+  it("keys an AgentTask's tools by name, so the API server refuses two tools of one name", () => {
+    const task = buildCrd(resourceDefinitions[1]!) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const tools = task['spec'].versions[0].schema.openAPIV3Schema.properties.spec.properties.tools;
+    expect(tools).toMatchObject({
+      maxItems: 128,
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+    });
+    expect(tools.items.required).toEqual(['name']);
+    expect(tools.items.properties.parameters['x-kubernetes-preserve-unknown-fields']).toBe(true);
+  });
+
   it('gives an omitted scaling block every default (the API server does not fill nested ones)', () => {
     expect(spec.properties.scaling.default).toEqual({
       mode: 'managed',

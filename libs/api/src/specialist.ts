@@ -9,6 +9,10 @@ export type EngineKind = (typeof ENGINE_KINDS)[number];
 export const ADAPTER_ENGINES: readonly EngineKind[] = ['vllm', 'sglang', 'tgi'];
 /** Engines that cannot run without a GPU. */
 export const GPU_ONLY_ENGINES: readonly EngineKind[] = ['vllm', 'sglang', 'tgi', 'nim'];
+/** Engines started with a named tool-call parser (engine.toolCallParser). */
+export const TOOL_PARSER_ENGINES: readonly EngineKind[] = ['vllm', 'sglang', 'nim'];
+/** engine.toolCallParser's value that starts the engine without tool calling. */
+const TOOL_CALLING_OFF = 'none';
 
 /** engine.callTimeoutSeconds when the Specialist leaves it out (the CRD fills it in too). */
 export const DEFAULT_CALL_TIMEOUT_SECONDS = 60;
@@ -86,6 +90,13 @@ const Engine = Type.Object(
         description: 'Extra environment variables for the engine. Put secrets in model.credentials, not here.',
       }),
     ),
+    toolCallParser: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]{0,63}$',
+        maxLength: 64,
+        description: `How the engine turns model output into OpenAI tool_calls. On vllm, sglang and nim: the engine's tool-call parser, e.g. hermes, llama3_json or mistral (vllm, nim), qwen25 or llama3 (sglang). Unset on vllm and sglang: a default from the model family named in model.uri or model.servedName (Qwen2.5/QwQ/Qwen3, Qwen3-Coder, Llama 3.1-3.3, Mistral, gpt-oss; on vllm also Hermes 2 Pro/3, Granite 3.1+, Phi-4-mini), else no tool calling; unset on nim: no tool calling. '${TOOL_CALLING_OFF}' starts the engine without tool calling; it is the only value on llamacpp, whose tool calls otherwise follow the model's chat template (--jinja). Refused on tgi and ollama (tools are native) and openai (the endpoint decides). See docs/engines.md, Tool calling.`,
+      }),
+    ),
     maxConcurrency: Type.Integer({
       minimum: 1,
       maximum: 4096,
@@ -133,6 +144,25 @@ const Engine = Type.Object(
         message: 'engine.secretRef is only for engine.kind openai; model credentials go in model.credentials',
         fieldPath: '.secretRef',
         reason: 'FieldValueForbidden',
+      },
+      {
+        rule: `!has(self.toolCallParser) || self.kind in ${celList([...TOOL_PARSER_ENGINES, 'llamacpp'])}`,
+        message:
+          'engine.toolCallParser is for vllm, sglang, nim and llamacpp: tgi and ollama call tools natively, openai is an external endpoint',
+        fieldPath: '.toolCallParser',
+        reason: 'FieldValueForbidden',
+      },
+      {
+        rule: `self.kind != 'llamacpp' || !has(self.toolCallParser) || self.toolCallParser == '${TOOL_CALLING_OFF}'`,
+        message: `engine.toolCallParser on llamacpp can only be '${TOOL_CALLING_OFF}': its tool calls come from the model's chat template`,
+        fieldPath: '.toolCallParser',
+        reason: 'FieldValueInvalid',
+      },
+      {
+        rule: `self.kind != 'nim' || !has(self.toolCallParser) || self.toolCallParser != '${TOOL_CALLING_OFF}'`,
+        message: `engine.toolCallParser '${TOOL_CALLING_OFF}' changes nothing on nim, which starts tool calling only for a named parser`,
+        fieldPath: '.toolCallParser',
+        reason: 'FieldValueInvalid',
       },
       {
         rule: "self.kind != 'nim' || has(self.image)",

@@ -39,6 +39,61 @@ describe('validateAgentTaskSpec', () => {
   });
 });
 
+describe('AgentTask tools', () => {
+  const task = { specialists: [{ name: 'x' }] };
+  const weather = {
+    name: 'get_weather',
+    description: 'Current weather in a city.',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    strict: true,
+  };
+
+  it('accepts a tool set, keeps each JSON Schema as given and defaults validateToolArguments to false', () => {
+    const { spec, errors } = validateAgentTaskSpec({ ...task, tools: [weather, { name: 'list-files' }] });
+    expect(errors).toBeUndefined();
+    expect(spec?.tools).toEqual([weather, { name: 'list-files' }]);
+    expect(spec?.validateToolArguments).toBe(false);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a name with a space', [{ name: 'get weather' }], /^spec\.tools\.0\.name: must match pattern/],
+    ['a name over 64 characters', [{ name: 'x'.repeat(65) }], /^spec\.tools\.0\.name: must match pattern/],
+    ['no name', [{ description: 'nameless' }], /^spec\.tools\.0\.name: must have required property/],
+    [
+      'parameters that are not an object',
+      [{ name: 'a', parameters: 'string' }],
+      /^spec\.tools\.0\.parameters: must be object/,
+    ],
+    ['strict that is not a boolean', [{ name: 'a', strict: 'yes' }], /^spec\.tools\.0\.strict: must be boolean/],
+    [
+      'more than 128 tools',
+      Array.from({ length: 129 }, (_, i) => ({ name: `t${i}` })),
+      /^spec\.tools: must NOT have more than 128 items/,
+    ],
+  ])('refuses %s, naming the field', (_case, tools, message) => {
+    expect(validateAgentTaskSpec({ ...task, tools }).errors?.[0]).toMatch(message);
+  });
+
+  it('refuses a validateToolArguments that is not a boolean', () => {
+    expect(validateAgentTaskSpec({ ...task, validateToolArguments: 'true' }).errors?.[0]).toMatch(
+      /^spec\.validateToolArguments: must be boolean/,
+    );
+  });
+});
+
+describe('Specialist engine.toolCallParser', () => {
+  it('accepts a parser name and leaves it unset by default', () => {
+    expect(validateSpecialistSpec(specialist).spec?.engine.toolCallParser).toBeUndefined();
+    const named = { ...specialist, engine: { kind: 'vllm', toolCallParser: 'llama3_json' } };
+    expect(validateSpecialistSpec(named).spec?.engine.toolCallParser).toBe('llama3_json');
+  });
+
+  it.each(['hermes --x', '', '-flag', 'x'.repeat(65)])('refuses "%s", which is not one word', (toolCallParser) => {
+    const { errors } = validateSpecialistSpec({ ...specialist, engine: { kind: 'vllm', toolCallParser } });
+    expect(errors?.[0]).toMatch(/^spec\.engine\.toolCallParser: /);
+  });
+});
+
 describe('compiling the schemas', () => {
   it('happens on the first call, not at import, and once', async () => {
     vi.resetModules();

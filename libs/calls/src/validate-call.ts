@@ -1,10 +1,12 @@
-import type { ChatMessage } from '@slm-fleet/queue';
 import { CallFailure, invalidArgument } from './call-failure.js';
 import type { CallRequest, FieldNames, ValidCall } from './call-request.js';
 import type { SchemaValidators } from './schema-validator.js';
+import { MESSAGE_LIMITS, checkMessages } from './validate-messages.js';
+import { checkToolChoice, checkTools } from './validate-tools.js';
 
 export const CALL_LIMITS = {
-  maxMessages: 1000,
+  maxMessages: MESSAGE_LIMITS.maxMessages,
+  maxTopLogprobs: 20,
   maxTokens: 32768,
   maxStopSequences: 4,
   maxStopLength: 256,
@@ -15,7 +17,6 @@ export const CALL_LIMITS = {
   maxPriority: 1000,
 } as const;
 
-const ROLES = new Set<ChatMessage['role']>(['system', 'user', 'assistant', 'tool']);
 const TASK_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // No colon: BullMQ job ids (the key becomes one) may not contain it.
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._-]+$/;
@@ -25,32 +26,6 @@ function checkTask(task: string, names: FieldNames): void {
   if (!TASK_NAME.test(task)) {
     throw invalidArgument(names.task, `"${task.slice(0, 80)}" is not a task name (lowercase letters, digits and -)`);
   }
-}
-
-function checkMessages(request: CallRequest, names: FieldNames): ChatMessage[] {
-  const { messages, prompt } = request;
-  if (messages.length > 0 && prompt) {
-    throw invalidArgument(names.prompt, `give ${names.messages} or ${names.prompt}, not both`);
-  }
-  if (prompt) return [{ role: 'user', content: prompt }];
-  if (messages.length === 0) {
-    throw invalidArgument(names.messages, `is empty: give at least one message (or ${names.prompt})`);
-  }
-  if (messages.length > CALL_LIMITS.maxMessages) {
-    throw invalidArgument(names.messages, `has ${messages.length} messages; at most ${CALL_LIMITS.maxMessages}`);
-  }
-  messages.forEach((m, i) => {
-    if (!ROLES.has(m.role as ChatMessage['role'])) {
-      throw invalidArgument(
-        `${names.messages}[${i}].role`,
-        `"${m.role.slice(0, 40)}" is not one of ${[...ROLES].join(', ')}`,
-      );
-    }
-  });
-  if (messages.every((m) => m.content.trim() === '')) {
-    throw invalidArgument(names.messages, 'every message is empty: there is nothing to answer');
-  }
-  return messages as ChatMessage[];
 }
 
 function checkRange(value: number | undefined, field: string, min: number, max: number, integer: boolean): void {
@@ -64,13 +39,20 @@ function checkRange(value: number | undefined, field: string, min: number, max: 
 }
 
 function checkParams(request: CallRequest, names: FieldNames): ValidCall['params'] {
-  const { maxTokens, temperature, topP, stop, seed } = request.params;
+  const { maxTokens, temperature, topP, stop, seed, frequencyPenalty, presencePenalty, logprobs, topLogprobs } =
+    request.params;
   checkRange(maxTokens, names.maxTokens, 1, CALL_LIMITS.maxTokens, true);
   checkRange(temperature, names.temperature, 0, 2, false);
   if (topP !== undefined && (!Number.isFinite(topP) || topP <= 0 || topP > 1)) {
     throw invalidArgument(names.topP, `must be greater than 0 and at most 1, got ${topP}`);
   }
   checkRange(seed, names.seed, -(2 ** 31), 2 ** 31 - 1, true);
+  checkRange(frequencyPenalty, names.frequencyPenalty, -2, 2, false);
+  checkRange(presencePenalty, names.presencePenalty, -2, 2, false);
+  checkRange(topLogprobs, names.topLogprobs, 0, CALL_LIMITS.maxTopLogprobs, true);
+  if (topLogprobs !== undefined && logprobs !== true) {
+    throw invalidArgument(names.topLogprobs, `needs ${names.logprobs} set to true`);
+  }
   if (stop && stop.length > CALL_LIMITS.maxStopSequences) {
     throw invalidArgument(names.stop, `has ${stop.length} sequences; at most ${CALL_LIMITS.maxStopSequences}`);
   }
@@ -85,6 +67,10 @@ function checkParams(request: CallRequest, names: FieldNames): ValidCall['params
     ...(topP === undefined ? {} : { top_p: topP }),
     ...(stop && stop.length > 0 ? { stop } : {}),
     ...(seed === undefined ? {} : { seed }),
+    ...(frequencyPenalty === undefined ? {} : { frequency_penalty: frequencyPenalty }),
+    ...(presencePenalty === undefined ? {} : { presence_penalty: presencePenalty }),
+    ...(logprobs === undefined ? {} : { logprobs }),
+    ...(topLogprobs === undefined ? {} : { top_logprobs: topLogprobs }),
   };
 }
 
@@ -136,12 +122,20 @@ export function validateCall(request: CallRequest, names: FieldNames, validators
   const messages = checkMessages(request, names);
   const params = checkParams(request, names);
   const jsonSchema = checkSchema(request.jsonSchema, names, validators);
+  const tools = checkTools(request, names, validators);
+  const toolChoice = checkToolChoice(request, tools, names);
+  if (request.parallelToolCalls !== undefined && !tools) {
+    throw invalidArgument(names.parallelToolCalls, `is set, but the call gives no ${names.tools}`);
+  }
   checkKeys(request, names);
   return {
     task: request.task,
     messages,
     params,
     ...(jsonSchema ? { jsonSchema } : {}),
+    ...(tools ? { tools } : {}),
+    ...(toolChoice ? { toolChoice } : {}),
+    ...(request.parallelToolCalls === undefined ? {} : { parallelToolCalls: request.parallelToolCalls }),
     ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     ...(request.sessionKey ? { sessionKey: request.sessionKey } : {}),
     ...(request.priority === undefined ? {} : { priority: request.priority }),

@@ -16,7 +16,7 @@ import {
   type SlmFleetClientOptions,
 } from './client-options.js';
 import { SlmFleetError, cancelledError, slmFleetErrorOf } from './errors.js';
-import { deadlineOf, invokeRequestOf, resultOf, taskInfoOf } from './request-mapping.js';
+import { deadlineOf, invokeRequestOf, resultOf, taskInfoOf, toolCallDeltasOf } from './request-mapping.js';
 import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import type { CallOptions, InvokeInput, InvokeOptions, InvokeResult, InvokeStreamChunk, TaskInfo } from './types.js';
 
@@ -68,9 +68,11 @@ export class SlmFleetClient {
   }
 
   /**
-   * Runs a task and yields its answer as it is generated: text deltas, then one `done` chunk
-   * with the whole result. Stop early with `break` or the `signal`: the call is cancelled.
-   * A failure before the first chunk is retried; after it, it is thrown (SlmFleetError).
+   * Runs a task and yields its answer as it is generated: text deltas and tool call pieces
+   * (`toolCall`: id and name on a call's first piece, its arguments in pieces) in order, then
+   * one `done` chunk with the whole result. Stop early with `break` or the `signal`: the call
+   * is cancelled. A failure before the first chunk is retried; after it, it is thrown
+   * (SlmFleetError).
    */
   invokeStream<T = unknown>(
     task: string,
@@ -146,8 +148,10 @@ export class SlmFleetClient {
         for await (const chunk of stream as AsyncIterable<InvokeChunk>) {
           started = true;
           // A retry that joined an earlier call's job gets no deltas of its own: the router
-          // then sends the text in one delta before the result, so deltas always add up.
+          // then sends the text and tool calls in one chunk before the result, so the pieces
+          // always add up. Within a chunk, text comes before tool calls (as an engine writes).
           if (chunk.delta) yield { type: 'delta', text: chunk.delta };
+          yield* toolCallDeltasOf(chunk);
           if (chunk.done) yield { type: 'done', result: resultOf<T>(chunk.done) };
         }
         return;

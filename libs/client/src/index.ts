@@ -5,6 +5,7 @@ export { SlmFleetError, type StatusName } from './errors.js';
 // The trailer that carries the router's reason for a failure (SlmFleetError's `reason`).
 export { ERROR_REASON_TRAILER } from '@slm-fleet/proto';
 export { DEFAULT_RETRY_POLICY, isRetryable, type RetryPolicy } from './retry-policy.js';
+export { parseToolArguments } from './tool-calls.js';
 export type {
   AnsweredBy,
   CallOptions,
@@ -14,9 +15,18 @@ export type {
   InvokeOptions,
   InvokeResult,
   InvokeStreamChunk,
+  StreamDone,
   TaskInfo,
   TaskRoute,
+  TaskTool,
+  TextDelta,
   Timings,
+  TokenLogprob,
+  Tool,
+  ToolCall,
+  ToolCallDelta,
+  ToolChoice,
+  TopLogprob,
   Usage,
 } from './types.js';
 // Credentials come from the client's own grpc-js: grpc-js checks them with instanceof, so

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineOf, invokeRequestOf, resultOf, taskInfoOf } from './request-mapping.js';
+import type { InvokeChunk, InvokeResponse } from '@slm-fleet/proto';
+import { deadlineOf, invokeRequestOf, resultOf, taskInfoOf, toolCallDeltasOf } from './request-mapping.js';
 
 describe('invokeRequestOf', () => {
   it('maps a prompt with defaults for every unset field', () => {
@@ -10,6 +11,7 @@ describe('invokeRequestOf', () => {
       jsonSchema: '',
       idempotencyKey: 'key-1',
       sessionKey: '',
+      tools: [],
     });
   });
 
@@ -32,8 +34,8 @@ describe('invokeRequestOf', () => {
     expect(request).toEqual({
       task: 'extract-invoice',
       messages: [
-        { role: 'system', content: 'Extract.' },
-        { role: 'user', content: 'Invoice 7: 12 EUR' },
+        { role: 'system', content: 'Extract.', toolCalls: [], toolCallId: '', name: '' },
+        { role: 'user', content: 'Invoice 7: 12 EUR', toolCalls: [], toolCallId: '', name: '' },
       ],
       prompt: '',
       parameters: { maxTokens: 64, temperature: 0, stop: ['\n\n'] },
@@ -41,6 +43,7 @@ describe('invokeRequestOf', () => {
       idempotencyKey: 'key-2',
       sessionKey: 'session-9',
       priority: -5,
+      tools: [],
     });
   });
 
@@ -51,9 +54,77 @@ describe('invokeRequestOf', () => {
   });
 });
 
+describe('invokeRequestOf with tools', () => {
+  const lookup = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] };
+
+  it('maps tools (schema objects as JSON text, text unchanged, none as empty) and a named choice', () => {
+    const request = invokeRequestOf(
+      'support',
+      {
+        prompt: 'Where is order 42?',
+        tools: [
+          { name: 'lookup_order', description: 'Find an order', parameters: lookup, strict: true },
+          { name: 'refund', parameters: '{"type":"object"}', strict: false },
+          { name: 'current_time' },
+        ],
+        toolChoice: { name: 'lookup_order' },
+        parallelToolCalls: false,
+      },
+      'k',
+    );
+    expect(request.tools).toEqual([
+      { name: 'lookup_order', description: 'Find an order', parameters: JSON.stringify(lookup), strict: true },
+      { name: 'refund', description: '', parameters: '{"type":"object"}', strict: false },
+      { name: 'current_time', description: '', parameters: '', strict: undefined },
+    ]);
+    expect(request.toolChoice).toEqual({ function: 'lookup_order' });
+    expect(request.parallelToolCalls).toBe(false);
+  });
+
+  it.each(['none', 'auto', 'required'] as const)('maps toolChoice %s to the mode', (mode) => {
+    const request = invokeRequestOf('t', { prompt: 'x', tools: [{ name: 'a' }], toolChoice: mode }, 'k');
+    expect(request.toolChoice).toEqual({ mode });
+  });
+
+  it('leaves toolChoice and parallelToolCalls unset when not given', () => {
+    const request = invokeRequestOf('t', { prompt: 'x', tools: [{ name: 'a' }] }, 'k');
+    expect(request.toolChoice).toBeUndefined();
+    expect(request.parallelToolCalls).toBeUndefined();
+  });
+
+  it('maps a tool loop: developer, an assistant turn with calls, and a tool result', () => {
+    const call = { id: 'call_1', name: 'lookup_order', arguments: '{"order_id":"42"}' };
+    // A call copied from an OpenAI answer carries more than the three fields: they are dropped.
+    const openAiShaped = { ...call, type: 'function' };
+    const request = invokeRequestOf(
+      'support',
+      {
+        messages: [
+          { role: 'developer', content: 'You help with orders.' },
+          { role: 'user', content: 'Where is order 42?', name: 'ada' },
+          { role: 'assistant', content: '', toolCalls: [openAiShaped] },
+          { role: 'tool', content: '{"status":"shipped"}', toolCallId: 'call_1' },
+        ],
+      },
+      'k',
+    );
+    expect(request.messages).toEqual([
+      { role: 'developer', content: 'You help with orders.', toolCalls: [], toolCallId: '', name: '' },
+      { role: 'user', content: 'Where is order 42?', toolCalls: [], toolCallId: '', name: 'ada' },
+      { role: 'assistant', content: '', toolCalls: [call], toolCallId: '', name: '' },
+      { role: 'tool', content: '{"status":"shipped"}', toolCalls: [], toolCallId: 'call_1', name: '' },
+    ]);
+  });
+
+  it('passes logprobs and penalties in the parameters', () => {
+    const parameters = { logprobs: true, topLogprobs: 3, frequencyPenalty: 0.5, presencePenalty: -1 };
+    expect(invokeRequestOf('t', { prompt: 'x', parameters }, 'k').parameters).toEqual({ ...parameters, stop: [] });
+  });
+});
+
 describe('resultOf', () => {
   it('fills the messages protobuf left out', () => {
-    expect(resultOf({ output: 'hi', finishReason: 'stop', callId: 'c1' })).toEqual({
+    expect(resultOf({ output: 'hi', finishReason: 'stop', callId: 'c1', toolCalls: [], logprobs: [] })).toEqual({
       output: 'hi',
       json: undefined,
       finishReason: 'stop',
@@ -61,7 +132,29 @@ describe('resultOf', () => {
       usage: { promptTokens: 0, completionTokens: 0 },
       timings: { queueMs: 0, serviceMs: 0, timeToFirstTokenMs: 0, totalMs: 0 },
       callId: 'c1',
+      toolCalls: [],
+      logprobs: [],
     });
+  });
+
+  it('maps tool calls and logprobs', () => {
+    const response: InvokeResponse = {
+      output: '',
+      finishReason: 'tool_calls',
+      callId: 'c2',
+      toolCalls: [
+        { id: 'call_a', name: 'lookup_order', arguments: '{"order_id":"42"}' },
+        { id: 'call_b', name: 'current_time', arguments: '{}' },
+      ],
+      logprobs: [
+        { token: '{"', logprob: -0.1, topLogprobs: [{ token: '{"', logprob: -0.1 }] },
+        { token: 'order', logprob: -0.5, topLogprobs: [] },
+      ],
+    };
+    const result = resultOf(response);
+    expect(result.toolCalls).toEqual(response.toolCalls);
+    expect(result.logprobs).toEqual(response.logprobs);
+    expect(result.finishReason).toBe('tool_calls');
   });
 
   it('keeps the parsed JSON answer', () => {
@@ -70,16 +163,50 @@ describe('resultOf', () => {
       json: { total: 3 },
       finishReason: '',
       callId: '',
+      toolCalls: [],
+      logprobs: [],
     });
     expect(result.json?.total).toBe(3);
   });
 });
 
+describe('toolCallDeltasOf', () => {
+  it('yields the pieces in order, with id and name only where the chunk set them', () => {
+    const chunk: InvokeChunk = {
+      delta: '',
+      toolCalls: [
+        { index: 0, id: 'call_a', name: 'lookup_order', arguments: '' },
+        { index: 0, id: '', name: '', arguments: '{"order_id":' },
+        { index: 1, id: 'call_b', name: 'refund', arguments: '{"' },
+      ],
+    };
+    expect(toolCallDeltasOf(chunk)).toEqual([
+      { type: 'toolCall', index: 0, id: 'call_a', name: 'lookup_order', arguments: '' },
+      { type: 'toolCall', index: 0, arguments: '{"order_id":' },
+      { type: 'toolCall', index: 1, id: 'call_b', name: 'refund', arguments: '{"' },
+    ]);
+    expect(toolCallDeltasOf({ delta: 'text', toolCalls: [] })).toEqual([]);
+  });
+});
+
 describe('taskInfoOf', () => {
+  const task = { name: 'a', namespace: 'n', source: 'AgentTask', priority: 1, timeoutMs: 5, routes: [], tools: [] };
+
   it('parses the JSON schema and leaves it undefined when the task has none', () => {
-    const task = { name: 'a', namespace: 'n', source: 'AgentTask', priority: 1, timeoutMs: 5, routes: [] };
     expect(taskInfoOf({ ...task, jsonSchema: '{"type":"object"}' }).jsonSchema).toEqual({ type: 'object' });
     expect(taskInfoOf({ ...task, jsonSchema: '' }).jsonSchema).toBeUndefined();
+  });
+
+  it("maps the task's tool set with parsed parameters", () => {
+    const tools = [
+      { name: 'lookup_order', description: 'Find an order', parameters: '{"type":"object"}', strict: true },
+      { name: 'current_time', description: '', parameters: '' },
+    ];
+    expect(taskInfoOf({ ...task, jsonSchema: '', tools }).tools).toEqual([
+      { name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' }, strict: true },
+      { name: 'current_time', description: '', parameters: undefined, strict: undefined },
+    ]);
+    expect(taskInfoOf({ ...task, jsonSchema: '' }).tools).toEqual([]);
   });
 });
 

@@ -1,20 +1,72 @@
 // Between the client's plain types and the generated protobuf messages. Pure.
-import { InvokeRequest, type InvokeResponse, type TaskInfo as ProtoTaskInfo } from '@slm-fleet/proto';
-import type { CallOptions, InvokeInput, InvokeResult, TaskInfo } from './types.js';
+import {
+  InvokeRequest,
+  type InvokeChunk,
+  type InvokeResponse,
+  type TaskInfo as ProtoTaskInfo,
+  type TokenLogprob as ProtoTokenLogprob,
+  type Tool as ProtoTool,
+  type ToolCall as ProtoToolCall,
+  type ToolChoice as ProtoToolChoice,
+} from '@slm-fleet/proto';
+import type {
+  CallOptions,
+  InvokeInput,
+  InvokeResult,
+  TaskInfo,
+  TaskTool,
+  TokenLogprob,
+  ToolCall,
+  ToolCallDelta,
+  ToolChoice,
+} from './types.js';
 
 /** The request message; fromPartial fills what the input leaves out with protobuf's defaults. */
 export function invokeRequestOf(task: string, input: InvokeInput, idempotencyKey: string): InvokeRequest {
-  const { messages, prompt, parameters, jsonSchema, sessionKey, priority } = input;
+  const { messages, prompt, parameters, jsonSchema, sessionKey, priority, tools, toolChoice, parallelToolCalls } =
+    input;
   return InvokeRequest.fromPartial({
     task,
-    messages,
+    messages: messages?.map(({ role, content, toolCalls, toolCallId, name }) => ({
+      role,
+      content,
+      toolCalls: toolCalls?.map(toolCallOf),
+      toolCallId,
+      name,
+    })),
     prompt,
     parameters,
-    jsonSchema: typeof jsonSchema === 'object' ? JSON.stringify(jsonSchema) : jsonSchema,
+    jsonSchema: jsonTextOf(jsonSchema),
     idempotencyKey,
     sessionKey,
     priority,
+    tools: tools?.map(({ name, description, parameters, strict }): Partial<ProtoTool> => ({
+      name,
+      description,
+      parameters: jsonTextOf(parameters),
+      strict,
+    })),
+    toolChoice: toolChoice === undefined ? undefined : toolChoiceOf(toolChoice),
+    parallelToolCalls,
   });
+}
+
+/** A JSON Schema given as an object goes as JSON text; text goes unchanged. */
+function jsonTextOf(schema: object | string | undefined): string | undefined {
+  return typeof schema === 'object' ? JSON.stringify(schema) : schema;
+}
+
+function toolChoiceOf(choice: ToolChoice): ProtoToolChoice {
+  return typeof choice === 'string' ? { mode: choice } : { function: choice.name };
+}
+
+/** Only the three fields: a call copied from elsewhere may carry more (an OpenAI `type`). */
+function toolCallOf({ id, name, arguments: args }: ProtoToolCall | ToolCall): ToolCall {
+  return { id, name, arguments: args };
+}
+
+function logprobOf({ token, logprob, topLogprobs }: ProtoTokenLogprob): TokenLogprob {
+  return { token, logprob, topLogprobs: topLogprobs.map((top) => ({ token: top.token, logprob: top.logprob })) };
 }
 
 /** The response with every field present (protobuf leaves unset messages out). */
@@ -38,7 +90,20 @@ export function resultOf<T>(response: InvokeResponse): InvokeResult<T> {
       totalMs: timings?.totalMs ?? 0,
     },
     callId: response.callId,
+    toolCalls: response.toolCalls.map(toolCallOf),
+    logprobs: response.logprobs.map(logprobOf),
   };
+}
+
+/** A stream chunk's tool call pieces; `id` and `name` only where set (a call's first piece). */
+export function toolCallDeltasOf(chunk: InvokeChunk): ToolCallDelta[] {
+  return chunk.toolCalls.map(({ index, id, name, arguments: args }) => ({
+    type: 'toolCall',
+    index,
+    ...(id ? { id } : {}),
+    ...(name ? { name } : {}),
+    arguments: args,
+  }));
 }
 
 export function taskInfoOf(task: ProtoTaskInfo): TaskInfo {
@@ -50,6 +115,16 @@ export function taskInfoOf(task: ProtoTaskInfo): TaskInfo {
     timeoutMs: task.timeoutMs,
     jsonSchema: task.jsonSchema ? (JSON.parse(task.jsonSchema) as object) : undefined,
     routes: task.routes.map(({ specialist, weight, ready }) => ({ specialist, weight, ready })),
+    tools: task.tools.map(taskToolOf),
+  };
+}
+
+function taskToolOf(tool: ProtoTool): TaskTool {
+  return {
+    name: tool.name,
+    description: tool.description,
+    parameters: tool.parameters ? (JSON.parse(tool.parameters) as object) : undefined,
+    strict: tool.strict,
   };
 }
 

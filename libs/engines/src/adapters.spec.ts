@@ -18,6 +18,10 @@ describe('LoRA adapters', () => {
       '--lora-modules',
       'sql=acme/qwen-sql-lora',
       'triage=/models/adapters/triage',
+      // Tool calling for the Qwen2.5 base model follows.
+      '--enable-auto-tool-choice',
+      '--tool-call-parser',
+      'hermes',
     ]);
     expect(volumes.map((volume) => volume.name)).toContain('model-pvc-0');
     expect(modelNames).toEqual({ base: 'qwen-small', adapters: { sql: 'sql', triage: 'triage' } });
@@ -33,6 +37,8 @@ describe('LoRA adapters', () => {
       'triage=/models/adapters/triage',
       '--max-loras-per-batch',
       '3',
+      '--tool-call-parser',
+      'qwen25',
     ]);
     expect(modelNames.adapters).toEqual({ sql: 'qwen-small:sql', triage: 'qwen-small:triage' });
   });

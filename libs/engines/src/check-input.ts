@@ -2,6 +2,7 @@ import { engineRunsInPod } from './engine-kind.js';
 import type { EngineContainerInput } from './engine-input.js';
 import { describeSchemes, parseModelUri, type ModelSource } from './model-source.js';
 import { engineProfile, type EngineProfile } from './profiles.js';
+import { toolCallingOf, toolCallParserError, type ToolCalling } from './tool-calling.js';
 
 export interface CheckedAdapter {
   name: string;
@@ -17,6 +18,8 @@ export interface CheckedInput {
   image: string;
   model: ModelSource;
   adapters: CheckedAdapter[];
+  /** Whether and how the engine starts with tool calling (the parser the launcher passes on). */
+  toolCalling: ToolCalling;
 }
 
 // No `:` (SGLang addresses adapters as <served>:<adapter>) and no `,` (llama.cpp's alias list).
@@ -54,7 +57,17 @@ export function checkInput(input: EngineContainerInput): CheckedInput {
   }
   const adapters = checkAdapters(input, profile);
   checkOptionalFields(input, profile);
-  return { input, profile, accelerator, image: chooseImage(input, profile, accelerator), model, adapters };
+  const toolCallError = toolCallParserError(input);
+  if (toolCallError !== undefined) throw new Error(toolCallError);
+  return {
+    input,
+    profile,
+    accelerator,
+    image: chooseImage(input, profile, accelerator),
+    model,
+    adapters,
+    toolCalling: toolCallingOf(input),
+  };
 }
 
 function checkCounts(input: EngineContainerInput, profile: EngineProfile): void {

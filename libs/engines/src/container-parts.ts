@@ -39,13 +39,22 @@ const envNamePattern = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /**
  * The generated variables, then the user's. A user variable may not replace a generated one:
  * that would silently change the engine's port or model, or put a literal where a Secret belongs.
+ * `absorbed` names user variables a generated one already carries (the launcher merged them).
  */
-export function mergeEnv(generated: V1EnvVar[], user: EngineContainerInput['env'] = []): V1EnvVar[] {
+export function mergeEnv(
+  generated: V1EnvVar[],
+  user: EngineContainerInput['env'] = [],
+  absorbed: readonly string[] = [],
+): V1EnvVar[] {
   const taken = new Set(generated.map((variable) => variable.name));
-  user.forEach(({ name }, index) => {
+  // Each absorbed name once: a second entry is a duplicate like any other.
+  const absorbing = new Set(absorbed);
+  const kept = user.filter(({ name }, index) => {
     if (!envNamePattern.test(name)) throw new Error(`env[${index}].name "${name}" is not a valid variable name.`);
+    if (absorbing.delete(name)) return false;
     if (taken.has(name)) throw new Error(`env[${index}].name ${name} is set by slm-fleet (or listed twice).`);
     taken.add(name);
+    return true;
   });
-  return [...generated, ...user.map(({ name, value }) => ({ name, value }))];
+  return [...generated, ...kept.map(({ name, value }) => ({ name, value }))];
 }

@@ -17,6 +17,11 @@ export interface EngineContainerInput {
   };
   /** LoRA adapters on the shared base model; each is served under its own name. */
   adapters: { name: string; uri: string }[];
+  /**
+   * The engine's tool-call parser (vLLM, SGLang, NIM), or `none` for no tool calling (also
+   * llama.cpp's only value). Unset: a default from the model family; see toolCallingOf.
+   */
+  toolCallParser?: string;
   /** How many requests the engine may run at once (its batch size / parallel slots). */
   maxConcurrency: number;
   /** GPUs for this engine; 0 runs on CPU (llamacpp and ollama only). Above 1, the model is sharded. */

@@ -9,6 +9,9 @@ export {
   type EngineProfile,
   type ModelScheme,
   type SharedMemoryNeed,
+  type ToolCallingMode,
 } from './profiles.js';
 export { engineContainerName, renderEngine, type EngineWorkload } from './render-engine.js';
+export { toolCallFamilies, type ParserEngine, type ToolCallFamily } from './tool-call-families.js';
+export { TOOL_CALLING_OFF, toolCallingOf, type ToolCalling } from './tool-calling.js';
 export * from './openai-client/index.js';

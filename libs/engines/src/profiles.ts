@@ -12,6 +12,13 @@ export type Accelerator = 'cpu' | 'nvidia.com/gpu' | 'amd.com/gpu';
 /** Whether the engine's processes exchange tensors through /dev/shm. */
 export type SharedMemoryNeed = 'always' | 'when-sharded' | 'never';
 
+/**
+ * How an engine returns OpenAI `tool_calls`: `parser`, only when started with a named output
+ * parser (vLLM, SGLang, NIM); `chat-template`, through the model's Jinja chat template
+ * (llama.cpp's --jinja); `native`, always, with nothing to set (TGI, Ollama).
+ */
+export type ToolCallingMode = 'parser' | 'chat-template' | 'native';
+
 export interface EngineProfile {
   readonly kind: PodEngineKind;
   /** Pinned images per accelerator; an accelerator missing here needs an explicit `image`. */
@@ -36,6 +43,7 @@ export interface EngineProfile {
   readonly acceptsArgs: boolean;
   /** Where downloaded weights are cached: an emptyDir, so a container restart does not download again. */
   readonly cachePath: string;
+  readonly toolCalling: ToolCallingMode;
 }
 
 // Image tags are pinned so a pod restart never changes the engine under a running fleet; bump
@@ -58,6 +66,7 @@ const profiles: Readonly<Record<PodEngineKind, EngineProfile>> = {
     runsOnCpu: false,
     acceptsArgs: true,
     cachePath: '/cache',
+    toolCalling: 'parser',
   },
   sglang: {
     kind: 'sglang',
@@ -74,6 +83,7 @@ const profiles: Readonly<Record<PodEngineKind, EngineProfile>> = {
     runsOnCpu: false,
     acceptsArgs: true,
     cachePath: '/cache',
+    toolCalling: 'parser',
   },
   llamacpp: {
     kind: 'llamacpp',
@@ -96,6 +106,7 @@ const profiles: Readonly<Record<PodEngineKind, EngineProfile>> = {
     runsOnCpu: true,
     acceptsArgs: true,
     cachePath: '/cache',
+    toolCalling: 'chat-template',
   },
   ollama: {
     kind: 'ollama',
@@ -116,6 +127,7 @@ const profiles: Readonly<Record<PodEngineKind, EngineProfile>> = {
     runsOnCpu: true,
     acceptsArgs: false,
     cachePath: '/cache',
+    toolCalling: 'native',
   },
   tgi: {
     kind: 'tgi',
@@ -136,6 +148,7 @@ const profiles: Readonly<Record<PodEngineKind, EngineProfile>> = {
     runsOnCpu: false,
     acceptsArgs: true,
     cachePath: '/cache',
+    toolCalling: 'native',
   },
   nim: {
     kind: 'nim',
@@ -155,6 +168,7 @@ const profiles: Readonly<Record<PodEngineKind, EngineProfile>> = {
     acceptsArgs: false,
     // NIM's documented cache directory; the image runs as a non-root user, and emptyDirs are writable.
     cachePath: '/opt/nim/.cache',
+    toolCalling: 'parser',
   },
 };
 

@@ -23,6 +23,10 @@ describe('renderEngine: command lines per engine', () => {
       '16',
       '--tensor-parallel-size',
       '2',
+      // Qwen2.5's default tool-call parser; the user's args follow.
+      '--enable-auto-tool-choice',
+      '--tool-call-parser',
+      'hermes',
       '--max-model-len',
       '8192',
     ]);
@@ -45,6 +49,8 @@ describe('renderEngine: command lines per engine', () => {
       '32',
       '--tp-size',
       '1',
+      '--tool-call-parser',
+      'qwen25',
     ]);
   });
 
@@ -84,10 +90,11 @@ describe('renderEngine: command lines per engine', () => {
       '4',
       '-ngl',
       '0',
+      '--jinja',
     ]);
     const gpu = renderEngine(inputFor('llamacpp', { gpuCount: 1 })).container;
     expect(gpu.image).toBe('ghcr.io/ggml-org/llama.cpp:server-cuda');
-    expect(gpu.args?.slice(-2)).toEqual(['-ngl', '999']);
+    expect(gpu.args?.slice(-3)).toEqual(['-ngl', '999', '--jinja']);
   });
 
   it('ollama is configured through env and started by the pull-then-serve script', () => {

@@ -29,7 +29,7 @@ export function renderEngine(input: EngineContainerInput): EngineWorkload {
   const { profile } = checked;
   const volumes = new PodVolumes();
   const launch = launchers[input.kind](checked, volumes);
-  const env = mergeEnv([...launch.env, ...credentialEnv(checked)], input.env);
+  const env = mergeEnv([...launch.env, ...credentialEnv(checked)], input.env, launch.absorbedEnv);
   if (profile.sharedMemory === 'always' || (profile.sharedMemory === 'when-sharded' && input.gpuCount > 1)) {
     volumes.addSharedMemory();
   }

@@ -1,17 +1,19 @@
 import type { JobsOptions } from 'bullmq';
+import type { ChatMessage, TokenLogprob, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition } from './chat-types.js';
 
 // The contract between router and worker: what a queued call carries, and what the worker
-// sends back. Versioned (`v`), because routers and workers are upgraded one pod at a time.
+// sends back. Versioned (`v`), because routers and workers are upgraded one pod at a time:
+// - v1: text messages and generation parameters;
+// - v2: adds tools, tool calls and tool results, logprobs.
+// A router writes the lowest version that carries the call (callProtocolVersionOf), so a v1
+// worker still serves every call it can during a rolling upgrade; a v2 worker reads both.
 
-export const CALL_PROTOCOL_VERSION = 1;
+export const CALL_PROTOCOL_VERSION = 2;
+export type CallProtocolVersion = 1 | 2;
+export const SUPPORTED_CALL_PROTOCOL_VERSIONS: readonly CallProtocolVersion[] = [1, 2];
 
 /** The BullMQ job name of every call. */
 export const CALL_JOB_NAME = 'call';
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant' | 'tool';
-  content: string;
-}
 
 /** Generation parameters, as the engine's OpenAI-compatible API names them. */
 export interface GenerationParams {
@@ -20,11 +22,16 @@ export interface GenerationParams {
   top_p?: number;
   stop?: string[];
   seed?: number;
+  frequency_penalty?: number;
+  presence_penalty?: number;
+  /** v2: the answer's token log probabilities, returned in CallResult.logprobs. */
+  logprobs?: boolean;
+  top_logprobs?: number;
 }
 
 /** The data of a call's job on a specialist's queue. The job id is the call id. */
 export interface CallJobData {
-  v: typeof CALL_PROTOCOL_VERSION;
+  v: CallProtocolVersion;
   /** The router's id for this call; replies carry it so the router can match them. */
   callId: string;
   /** namespace/name of the AgentTask (or task) called. */
@@ -35,6 +42,12 @@ export interface CallJobData {
   model?: string;
   messages: ChatMessage[];
   params: GenerationParams;
+  /** v2: the functions the model may call, passed to the engine as `tools`. */
+  tools?: ToolDefinition[];
+  /** v2: passed to the engine as `tool_choice`. */
+  toolChoice?: ToolChoice;
+  /** v2: passed to the engine as `parallel_tool_calls`. */
+  parallelToolCalls?: boolean;
   /** JSON Schema the answer must satisfy, passed to the engine as response_format. */
   jsonSchema?: Record<string, unknown>;
   /** Absolute deadline, epoch milliseconds. A worker never starts a job after it. */
@@ -69,6 +82,10 @@ export interface CallTimings {
 /** A completed call: the job's return value, and the body of a `done` reply. */
 export interface CallResult {
   output: string;
+  /** v2: the tools the model called (finishReason is then `tool_calls`). */
+  toolCalls?: ToolCall[];
+  /** v2: per output token, when the call asked for logprobs and the engine gave them. */
+  logprobs?: TokenLogprob[];
   finishReason: string;
   model: string;
   /** The replica (pod name, or host:pid) whose worker ran the call. */
@@ -93,9 +110,36 @@ export interface CallError {
 
 /** What a worker pushes onto the router's reply list, as JSON. */
 export type CallReply =
-  | { callId: string; type: 'chunk'; attempt: string; seq: number; text: string }
+  | {
+      callId: string;
+      type: 'chunk';
+      attempt: string;
+      seq: number;
+      text: string;
+      /** v2: pieces of tool calls generated since the previous chunk. */
+      toolCalls?: ToolCallDelta[];
+    }
   | { callId: string; type: 'done'; result: CallResult }
   | { callId: string; type: 'error'; error: CallError };
+
+/**
+ * The lowest protocol version that carries a call: v1 unless it uses tools, tool messages or
+ * logprobs, so workers not yet upgraded keep serving plain calls during a rolling upgrade.
+ */
+export function callProtocolVersionOf(
+  data: Pick<CallJobData, 'messages' | 'params' | 'tools' | 'toolChoice' | 'parallelToolCalls'>,
+): CallProtocolVersion {
+  const needsV2 =
+    data.tools !== undefined ||
+    data.toolChoice !== undefined ||
+    data.parallelToolCalls !== undefined ||
+    data.params.logprobs !== undefined ||
+    data.params.top_logprobs !== undefined ||
+    data.messages.some(
+      (m) => m.content === null || m.name !== undefined || m.tool_calls !== undefined || m.tool_call_id !== undefined,
+    );
+  return needsV2 ? 2 : 1;
+}
 
 /** The prefix of the job's failedReason when the worker fails a job with a CallError. */
 export const CALL_ERROR_PREFIX = 'slm-call-error:';

@@ -9,4 +9,6 @@ export {
 } from './redis.module.js';
 export { specialistQueueName } from './queue-names.js';
 export * from './call-protocol.js';
+export * from './chat-types.js';
+export * from './stream-deltas.js';
 export { logRedisErrors } from './redis-errors.js';

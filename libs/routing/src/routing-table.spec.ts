@@ -47,6 +47,7 @@ describe('buildRoutingTable', () => {
       timeoutMs: 2000,
       retries: 2,
       jsonSchema: { type: 'object' },
+      validateToolArguments: false,
       routes: [
         { specialist: 'team-a/big', queue: '{team-a.big}', weight: 1, ready: false, maxWaiting: 50 },
         { specialist: 'team-a/small', queue: '{team-a.small}', weight: 9, ready: true, maxWaiting: 1000 },
@@ -61,6 +62,24 @@ describe('buildRoutingTable', () => {
       ['team-a/b', 1],
     ]);
     expect(table.get('sql')).toMatchObject({ source: 'Specialist', priority: 0, timeoutMs: 30000, retries: 1 });
+  });
+
+  it("carries an AgentTask's tool set in the engines' shape, and whether to check arguments", () => {
+    const task = agentTask('support', [{ name: 'a', weight: 1 }]);
+    task.spec.tools = [
+      { name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' }, strict: true },
+      { name: 'escalate' },
+    ];
+    task.spec.validateToolArguments = true;
+    const route = buildRoutingTable(NS, [specialist('a', [])], [task]).get('support');
+    expect(route?.tools).toEqual([
+      {
+        type: 'function',
+        function: { name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' }, strict: true },
+      },
+      { type: 'function', function: { name: 'escalate' } },
+    ]);
+    expect(route?.validateToolArguments).toBe(true);
   });
 
   it('lets an AgentTask win over Specialists listing the same task', () => {

@@ -1,5 +1,5 @@
 import type { AgentTask, Specialist } from '@slm-fleet/api';
-import { specialistQueueName } from '@slm-fleet/queue';
+import { specialistQueueName, type ToolDefinition } from '@slm-fleet/queue';
 import { specialistIsReady } from './agent-task-status.js';
 
 /** Defaults of a task that has no AgentTask (only a Specialist lists it). */
@@ -28,7 +28,25 @@ export interface TaskRoute {
   timeoutMs: number;
   retries: number;
   jsonSchema?: Record<string, unknown>;
+  /** The task's tool set (AgentTask.spec.tools): calls may offer only these tools. */
+  tools?: ToolDefinition[];
+  /** Check every tool call's arguments, not only those of strict tools. */
+  validateToolArguments: boolean;
   routes: SpecialistRoute[];
+}
+
+/** AgentTask.spec.tools in the engines' shape. */
+function taskTools(spec: AgentTask['spec']): ToolDefinition[] | undefined {
+  if (!spec.tools?.length) return undefined;
+  return spec.tools.map((tool) => ({
+    type: 'function',
+    function: {
+      name: tool.name,
+      ...(tool.description ? { description: tool.description } : {}),
+      ...(tool.parameters ? { parameters: tool.parameters } : {}),
+      ...(tool.strict === undefined ? {} : { strict: tool.strict }),
+    },
+  }));
 }
 
 function routeTo(specialist: Specialist | undefined, namespace: string, name: string, weight: number): SpecialistRoute {
@@ -59,6 +77,7 @@ export function buildRoutingTable(
   for (const task of agentTasks) {
     if (task.metadata.namespace !== namespace) continue;
     const { spec } = task;
+    const tools = taskTools(spec);
     table.set(task.metadata.name, {
       name: task.metadata.name,
       namespace,
@@ -67,6 +86,8 @@ export function buildRoutingTable(
       timeoutMs: spec.timeoutMs,
       retries: spec.retries,
       ...(spec.output?.jsonSchema ? { jsonSchema: spec.output.jsonSchema } : {}),
+      ...(tools ? { tools } : {}),
+      validateToolArguments: spec.validateToolArguments ?? false,
       routes: spec.specialists.map((ref) => routeTo(byName.get(ref.name), namespace, ref.name, ref.weight)),
     });
   }
@@ -83,6 +104,7 @@ export function buildRoutingTable(
           namespace,
           source: 'Specialist',
           ...DEFAULT_TASK_POLICY,
+          validateToolArguments: false,
           routes: [route],
         });
     }

@@ -69,4 +69,142 @@ describe('planAnswer', () => {
       expect.objectContaining({ status: 400, param: 'response_format.json_schema.schema' }) as ApiError,
     );
   });
+
+  it('plans no tool calls and no logprobs for a plain request', () => {
+    const plan = planAnswer(request(), 8);
+    expect(plan.toolCalls).toBeUndefined();
+    expect(plan.logprobs).toBeUndefined();
+  });
+});
+
+describe('planAnswer with tools', () => {
+  const ORDER = {
+    type: 'object',
+    properties: { order_id: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } },
+    required: ['order_id', 'quantity'],
+    additionalProperties: false,
+  };
+  const tools = [
+    { type: 'function', function: { name: 'lookup_order', description: 'Finds an order', parameters: ORDER } },
+    { type: 'function', function: { name: 'get_weather' } },
+  ];
+  const named = (name: string) => ({ type: 'function', function: { name } });
+  const toolTurn = (result: string) => [
+    { role: 'user', content: 'Where is my order?' },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_order', arguments: '{}' } }],
+    },
+    { role: 'tool', tool_call_id: 'call_1', content: result },
+  ];
+  const withTools = (extra: Record<string, unknown>, content = 'Where is my order?') =>
+    request({ tools, ...extra }, content);
+  const conversation = (extra: Record<string, unknown>, messages: unknown[]) =>
+    parseChatRequest({ model: MODEL, messages, tools, ...extra }, MODEL);
+  const names = (plan: ReturnType<typeof planAnswer>) => plan.toolCalls?.map((call) => call.name);
+
+  it.each<[string, () => ReturnType<typeof planAnswer>, string[] | undefined, string]>([
+    ['none: text', () => planAnswer(withTools({ tool_choice: 'none' }), 5), undefined, 'stop'],
+    [
+      'named: that tool',
+      () => planAnswer(withTools({ tool_choice: named('get_weather') }), 5),
+      ['get_weather'],
+      'tool_calls',
+    ],
+    [
+      'auto on the user turn, no tool named: the first tool',
+      () => planAnswer(withTools({}), 5),
+      ['lookup_order'],
+      'tool_calls',
+    ],
+    [
+      'auto on the user turn naming a tool: that tool',
+      () => planAnswer(withTools({}, 'get weather for Oslo'), 5),
+      ['get_weather'],
+      'tool_calls',
+    ],
+    [
+      'auto naming both tools: both',
+      () => planAnswer(withTools({}, 'lookup_order, then get_weather'), 5),
+      ['lookup_order', 'get_weather'],
+      'tool_calls',
+    ],
+    [
+      'auto naming both tools without parallel calls: the first',
+      () => planAnswer(withTools({ parallel_tool_calls: false }, 'lookup_order, then get_weather'), 5),
+      ['lookup_order'],
+      'tool_calls',
+    ],
+    [
+      'auto after a tool result: text',
+      () => planAnswer(conversation({}, toolTurn('{"status":"shipped"}')), 5),
+      undefined,
+      'stop',
+    ],
+    [
+      'required after a tool result: a tool still',
+      () => planAnswer(conversation({ tool_choice: 'required' }, toolTurn('{}')), 5),
+      [expect.any(String) as unknown as string],
+      'tool_calls',
+    ],
+  ])('%s', (_case, plan, calls, finishReason) => {
+    const answer = plan();
+    expect(names(answer)).toEqual(calls);
+    expect(answer.finishReason).toBe(finishReason);
+    if (calls === undefined) expect(answer.tokens).toHaveLength(5);
+  });
+
+  it('answers the tool with arguments that satisfy its parameters, and ids that a retry repeats', () => {
+    const plan = planAnswer(withTools({ tool_choice: 'required' }), 5);
+    const [call] = plan.toolCalls!;
+    const args = JSON.parse(plan.tokens.slice(call!.start, call!.end).join('')) as unknown;
+    expect(new Ajv().validate(call!.name === 'lookup_order' ? ORDER : { type: 'object' }, args)).toBe(true);
+    expect(planAnswer(withTools({ tool_choice: 'required', stream: true }), 5)).toEqual(plan);
+    expect(planAnswer(withTools({ tool_choice: 'required' }, 'Another order?'), 5).toolCalls![0]!.id).not.toBe(
+      call!.id,
+    );
+  });
+
+  it('spreads required over the tools by the request', () => {
+    const picked = new Set(
+      Array.from(
+        { length: 40 },
+        (_, i) => names(planAnswer(withTools({ tool_choice: 'required' }, `order ${i}`), 5))![0],
+      ),
+    );
+    expect(picked).toEqual(new Set(['lookup_order', 'get_weather']));
+  });
+
+  it('answers a tool result with text that depends on the result', () => {
+    const text = (result: string) => planAnswer(conversation({}, toolTurn(result)), 8).tokens.join('');
+    expect(text('{"status":"shipped"}')).toBe(text('{"status":"shipped"}'));
+    expect(text('{"status":"shipped"}')).not.toBe(text('{"status":"lost"}'));
+  });
+
+  it('answers a tool result in the response format asked for', () => {
+    const format = { type: 'json_object' };
+    const plan = planAnswer(conversation({ response_format: format }, toolTurn('{}')), 8);
+    expect(JSON.parse(plan.tokens.join(''))).toEqual({ answer: expect.any(String) });
+  });
+
+  it('cuts tool arguments at max_tokens, finishing with length', () => {
+    const plan = planAnswer(withTools({ tool_choice: named('lookup_order'), max_tokens: 3 }), 5);
+    expect(plan).toMatchObject({ finishReason: 'length', toolCalls: [{ name: 'lookup_order', start: 0, end: 3 }] });
+    expect(plan.tokens).toHaveLength(3);
+  });
+});
+
+describe('planAnswer with logprobs', () => {
+  it.each([
+    ['text', {}],
+    ['a tool call', { tools: [{ type: 'function', function: { name: 'now' } }], tool_choice: 'required' }],
+  ])('adds one entry per token to %s, leaving the tokens as they are', (_case, extra) => {
+    const without = planAnswer(request(extra), 6);
+    const plan = planAnswer(request({ ...extra, logprobs: true, top_logprobs: 2 }), 6);
+    expect(plan.tokens).toEqual(without.tokens);
+    expect(plan.toolCalls).toEqual(without.toolCalls);
+    expect(plan.logprobs?.map((entry) => entry.token)).toEqual(plan.tokens);
+    expect(plan.logprobs?.every((entry) => entry.top_logprobs.length === 2)).toBe(true);
+  });
 });

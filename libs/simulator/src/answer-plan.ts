@@ -3,30 +3,57 @@ import type { ChatRequest } from './chat-request.js';
 import { instanceForSchema } from './json-schema-instance.js';
 import { type JsonSchema, type JsonValue, UnsupportedSchemaError } from './json-schema.js';
 import { splitJsonTokens } from './json-tokens.js';
+import { type TokenLogprob, tokenLogprobs } from './logprobs.js';
 import { createRng, hashString, type Rng } from './prng.js';
+import { planToolCalls } from './tool-call-plan.js';
+import { toolsToCall } from './tool-selection.js';
 import { phrase, wordTokens } from './words.js';
 
-export type FinishReason = 'stop' | 'length';
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+/** A tool call of the answer: its arguments are the plan's tokens [start, end). */
+export interface PlannedToolCall {
+  id: string;
+  name: string;
+  start: number;
+  end: number;
+}
 
 /** What the simulated model will say: the tokens in order, and why it stops. */
 export interface AnswerPlan {
   tokens: string[];
   finishReason: FinishReason;
+  /** Present when the answer calls tools (then it has no text): the calls, in order. */
+  toolCalls?: PlannedToolCall[];
+  /** Present when the request asked for logprobs: one entry per token. */
+  logprobs?: TokenLogprob[];
 }
 
 /**
  * The answer to a request, decided by a hash of the request, so the same messages and
  * parameters always get the same answer.
  *
+ * - Tool calls when `toolsToCall` picks any (tool-selection.ts), their arguments satisfying
+ *   each tool's parameters schema (finish_reason "tool_calls", or "length" when max_tokens
+ *   cuts them short).
  * - Plain text runs to max_tokens (finish_reason "length", like an engine told to ignore EOS
  *   in a benchmark), or without max_tokens for `outputTokens` tokens ("stop").
  * - JSON modes answer a JSON text, cut into token-sized chunks. It ends naturally ("stop")
  *   unless max_tokens cuts it short ("length"; the JSON is then incomplete, as from an engine).
  *
- * Throws ApiError 400 for a response schema the simulator cannot satisfy.
+ * Throws ApiError 400 for a response or parameters schema the simulator cannot satisfy.
  */
 export function planAnswer(request: ChatRequest, outputTokens: number): AnswerPlan {
-  const rng = createRng(hashString(request.answerKey));
+  const seed = hashString(request.answerKey);
+  const rng = createRng(seed);
+  const calls = toolsToCall(request, rng);
+  const plan = calls.length > 0 ? planToolCalls(calls, request.maxTokens, rng) : textPlan(request, outputTokens, rng);
+  // Only when asked: a plain answer does no per-token work beyond its tokens.
+  if (request.logprobs) plan.logprobs = tokenLogprobs(plan.tokens, request.topLogprobs, seed);
+  return plan;
+}
+
+function textPlan(request: ChatRequest, outputTokens: number, rng: Rng): AnswerPlan {
   const { maxTokens, responseFormat } = request;
   if (responseFormat.type === 'text') {
     return {

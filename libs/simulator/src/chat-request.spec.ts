@@ -4,6 +4,13 @@ import { MAX_MODEL_LEN, parseChatRequest } from './chat-request.js';
 
 const MODEL = 'sim-model';
 const valid = { model: MODEL, messages: [{ role: 'user', content: 'Hello there!' }] };
+const tool = (name: string, parameters?: unknown) => ({ type: 'function', function: { name, parameters } });
+const call = (id: string) => ({ id, type: 'function', function: { name: 'lookup', arguments: '{"id":1}' } });
+/** A user message, then an assistant message calling a tool with id `id`. */
+const turn = (id: string) => [
+  { role: 'user', content: 'Look it up' },
+  { role: 'assistant', content: null, tool_calls: [call(id)] },
+];
 
 /** The status and param of the ApiError the body is refused with. */
 function refusal(body: unknown): { status: number; param: string | null } {
@@ -24,6 +31,13 @@ describe('parseChatRequest', () => {
       includeUsage: false,
       maxTokens: undefined,
       responseFormat: { type: 'text' },
+      tools: [],
+      toolChoice: 'none',
+      parallelToolCalls: true,
+      logprobs: false,
+      topLogprobs: 0,
+      lastRole: 'user',
+      lastUserText: 'Hello there!',
       promptTokens: 3, // 12 characters
       answerKey: JSON.stringify(valid),
     });
@@ -109,8 +123,202 @@ describe('parseChatRequest', () => {
       400,
       'response_format.json_schema.schema',
     ],
+    ['logprobs as text', { ...valid, logprobs: 'yes' }, 400, 'logprobs'],
+    ['top_logprobs without logprobs', { ...valid, top_logprobs: 2 }, 400, 'top_logprobs'],
+    ['top_logprobs of 21', { ...valid, logprobs: true, top_logprobs: 21 }, 400, 'top_logprobs'],
+    ['a negative top_logprobs', { ...valid, logprobs: true, top_logprobs: -1 }, 400, 'top_logprobs'],
+    ['tools that are not a list', { ...valid, tools: {} }, 400, 'tools'],
+    ['a tool of another type', { ...valid, tools: [{ type: 'custom', custom: {} }] }, 400, 'tools[0].type'],
+    ['a tool without function', { ...valid, tools: [{ type: 'function' }] }, 400, 'tools[0].function'],
+    ['a tool without name', { ...valid, tools: [tool('')] }, 400, 'tools[0].function.name'],
+    ['a tool name with a dot', { ...valid, tools: [tool('orders.lookup')] }, 400, 'tools[0].function.name'],
+    ['two tools of one name', { ...valid, tools: [tool('a'), tool('b'), tool('a')] }, 400, 'tools[2].function.name'],
+    [
+      'a description that is not text',
+      { ...valid, tools: [{ type: 'function', function: { name: 'a', description: 1 } }] },
+      400,
+      'tools[0].function.description',
+    ],
+    [
+      'parameters that are not an object schema',
+      { ...valid, tools: [tool('a', { type: 'string' })] },
+      400,
+      'tools[0].function.parameters',
+    ],
+    ['parameters that are a list', { ...valid, tools: [tool('a', [])] }, 400, 'tools[0].function.parameters'],
+    [
+      'strict as text',
+      { ...valid, tools: [{ type: 'function', function: { name: 'a', strict: 'yes' } }] },
+      400,
+      'tools[0].function.strict',
+    ],
+    ['an unknown tool_choice', { ...valid, tools: [tool('a')], tool_choice: 'any' }, 400, 'tool_choice'],
+    ['tool_choice required without tools', { ...valid, tool_choice: 'required' }, 400, 'tool_choice'],
+    ['tool_choice auto with empty tools', { ...valid, tools: [], tool_choice: 'auto' }, 400, 'tool_choice'],
+    [
+      'a tool_choice of another type',
+      { ...valid, tools: [tool('a')], tool_choice: { type: 'custom', custom: { name: 'a' } } },
+      400,
+      'tool_choice.type',
+    ],
+    [
+      'a tool_choice naming no tool',
+      { ...valid, tools: [tool('a')], tool_choice: { type: 'function', function: { name: 'b' } } },
+      400,
+      'tool_choice.function.name',
+    ],
+    [
+      'a tool_choice without a name',
+      { ...valid, tools: [tool('a')], tool_choice: { type: 'function', function: {} } },
+      400,
+      'tool_choice.function.name',
+    ],
+    ['parallel_tool_calls as text', { ...valid, parallel_tool_calls: 'no' }, 400, 'parallel_tool_calls'],
+    [
+      'assistant tool_calls that are not a list',
+      { model: MODEL, messages: [{ role: 'assistant', content: null, tool_calls: {} }] },
+      400,
+      'messages[0].tool_calls',
+    ],
+    [
+      'an assistant tool call without id',
+      { model: MODEL, messages: [{ role: 'assistant', content: null, tool_calls: [{ ...call('x'), id: '' }] }] },
+      400,
+      'messages[0].tool_calls[0].id',
+    ],
+    [
+      'an assistant tool call of another type',
+      { model: MODEL, messages: [{ role: 'assistant', content: null, tool_calls: [{ ...call('x'), type: 'x' }] }] },
+      400,
+      'messages[0].tool_calls[0].type',
+    ],
+    [
+      'assistant tool call arguments that are an object',
+      {
+        model: MODEL,
+        messages: [
+          { role: 'assistant', content: null, tool_calls: [{ ...call('x'), function: { name: 'a', arguments: {} } }] },
+        ],
+      },
+      400,
+      'messages[0].tool_calls[0].function.arguments',
+    ],
+    [
+      'a tool message without tool_call_id',
+      { model: MODEL, messages: [...turn('call_1'), { role: 'tool', content: '{}' }] },
+      400,
+      'messages[2].tool_call_id',
+    ],
+    [
+      'a tool message answering no earlier call',
+      { model: MODEL, messages: [...turn('call_1'), { role: 'tool', tool_call_id: 'call_2', content: '{}' }] },
+      400,
+      'messages[2].tool_call_id',
+    ],
+    [
+      'a tool result before its call',
+      {
+        model: MODEL,
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'tool', tool_call_id: 'call_1', content: '{}' },
+          ...turn('call_1'),
+        ],
+      },
+      400,
+      'messages[1].tool_call_id',
+    ],
+    [
+      'a tool message without content',
+      { model: MODEL, messages: [...turn('c'), { role: 'tool', tool_call_id: 'c' }] },
+      400,
+      'messages[2].content',
+    ],
   ])('refuses %s', (_case, body, status, param) => {
     expect(refusal(body)).toEqual({ status, param });
+  });
+
+  it('reads tools, defaulting tool_choice to auto and parallel_tool_calls to true', () => {
+    const parameters = { type: 'object', properties: { id: { type: 'string' } } };
+    const request = parseChatRequest({ ...valid, tools: [tool('lookup', parameters), tool('now')] }, MODEL);
+    expect(request).toMatchObject({
+      tools: [
+        { name: 'lookup', parameters, index: 0 },
+        { name: 'now', parameters: { type: 'object' }, index: 1 }, // no parameters: an empty object
+      ],
+      toolChoice: 'auto',
+      parallelToolCalls: true,
+    });
+  });
+
+  it.each([
+    ['none', 'none'],
+    ['auto', 'auto'],
+    ['required', 'required'],
+    [{ type: 'function', function: { name: 'now' } }, { name: 'now' }],
+  ])('reads tool_choice %j', (choice, expected) => {
+    const body = { ...valid, tools: [tool('lookup'), tool('now')], tool_choice: choice, parallel_tool_calls: false };
+    expect(parseChatRequest(body, MODEL)).toMatchObject({ toolChoice: expected, parallelToolCalls: false });
+  });
+
+  it('gives parameters without a type the type object, keeping the rest', () => {
+    const parameters = { properties: { id: { type: 'integer' } }, required: ['id'] };
+    expect(parseChatRequest({ ...valid, tools: [tool('a', parameters)] }, MODEL).tools[0]?.parameters).toEqual({
+      ...parameters,
+      type: 'object',
+    });
+  });
+
+  it('accepts tool_choice none without tools, and a tool loop with developer, assistant and tool messages', () => {
+    expect(parseChatRequest({ ...valid, tool_choice: 'none' }, MODEL).toolChoice).toBe('none');
+    const request = parseChatRequest(
+      {
+        model: MODEL,
+        messages: [
+          { role: 'developer', content: 'Be brief.' },
+          ...turn('call_1'),
+          { role: 'tool', tool_call_id: 'call_1', content: [{ type: 'text', text: '{"status":"shipped"}' }] },
+        ],
+        tools: [tool('lookup')],
+      },
+      MODEL,
+    );
+    expect(request).toMatchObject({ lastRole: 'tool', lastUserText: 'Look it up' });
+  });
+
+  it('counts the tools and the earlier tool calls in the prompt tokens', () => {
+    const tools = [tool('lookup', { type: 'object' })];
+    const withTools = parseChatRequest({ ...valid, tools }, MODEL);
+    expect(withTools.promptTokens).toBe(Math.ceil(('Hello there!'.length + JSON.stringify(tools).length) / 4));
+    const loop = parseChatRequest({ model: MODEL, messages: turn('c') }, MODEL);
+    expect(loop.promptTokens).toBe(Math.ceil(('Look it up'.length + 'lookup'.length + '{"id":1}'.length) / 4));
+  });
+
+  it('reads the last user message, content parts one per line', () => {
+    const messages = [
+      { role: 'user', content: 'first' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'lookup' },
+          { type: 'image_url', image_url: { url: 'x' } },
+          { type: 'text', text: 'order' },
+        ],
+      },
+      { role: 'assistant', content: 'ok' },
+    ];
+    expect(parseChatRequest({ model: MODEL, messages }, MODEL)).toMatchObject({
+      lastRole: 'assistant',
+      lastUserText: 'lookup\norder',
+    });
+  });
+
+  it('reads logprobs and top_logprobs, and keeps them out of the answer key like the streaming options', () => {
+    const plain = parseChatRequest(valid, MODEL);
+    const withLogprobs = parseChatRequest({ ...valid, logprobs: true, top_logprobs: 3 }, MODEL);
+    expect(withLogprobs).toMatchObject({ logprobs: true, topLogprobs: 3 });
+    expect(withLogprobs.answerKey).toBe(plain.answerKey);
+    expect(parseChatRequest({ ...valid, logprobs: true }, MODEL).topLogprobs).toBe(0);
   });
 
   it('answers an unknown model in the OpenAI error shape, code model_not_found', () => {

@@ -1,8 +1,14 @@
 import { ApiError } from './api-error.js';
+import { readMessages } from './chat-messages.js';
+import { parseToolOptions, type ToolChoice, type ToolSpec } from './chat-tools.js';
 import type { JsonSchema } from './json-schema.js';
+import { invalid, isRecord, optionalBoolean } from './request-checks.js';
 
 /** The context window the simulated model reports; prompt plus max_tokens must fit, as in vLLM. */
 export const MAX_MODEL_LEN = 131_072;
+
+/** OpenAI's limit on top_logprobs. */
+export const MAX_TOP_LOGPROBS = 20;
 
 export type ResponseFormat =
   { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; name: string; schema: JsonSchema };
@@ -16,26 +22,39 @@ export interface ChatRequest {
   /** max_completion_tokens, else max_tokens; undefined when neither is given. */
   maxTokens: number | undefined;
   responseFormat: ResponseFormat;
-  /** ≈ ceil(characters / 4) over all message contents. */
+  /** The functions the model may call, in request order. */
+  tools: ToolSpec[];
+  toolChoice: ToolChoice;
+  parallelToolCalls: boolean;
+  /** logprobs: each output token comes with its log probability. */
+  logprobs: boolean;
+  /** top_logprobs: how many most likely tokens each position lists (0 without logprobs). */
+  topLogprobs: number;
+  /** The role of the last message; `tool` means a tool result just came back. */
+  lastRole: string;
+  /** The text of the last user message ('' without one). */
+  lastUserText: string;
+  /** ≈ ceil(characters / 4) over all message contents, earlier tool calls and the tools. */
   promptTokens: number;
   /**
-   * The request minus its transport options (stream, stream_options), serialized: equal keys
-   * mean equal answers, so a streamed answer has the same text as a plain one.
+   * The request minus its transport and reporting options (stream, stream_options, logprobs,
+   * top_logprobs), serialized: equal keys mean equal answers, so a streamed answer has the same
+   * text as a plain one, and asking for logprobs does not change the text.
    */
   answerKey: string;
 }
 
-const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
-
 /** Validates a parsed JSON body like an OpenAI-compatible engine; throws ApiError. */
 export function parseChatRequest(body: unknown, servedModel: string): ChatRequest {
   if (!isRecord(body)) throw invalid('the request body must be a JSON object', null);
-  const { model, messages } = body;
+  const { model } = body;
   if (typeof model !== 'string' || model === '') throw invalid('model is required', 'model');
   if (model !== servedModel) {
     throw new ApiError(404, `The model \`${model}\` does not exist.`, 'model', 'model_not_found');
   }
-  const promptTokens = Math.ceil(contentLength(messages) / 4);
+  const { chars, lastRole, lastUserText } = readMessages(body.messages);
+  const { tools, toolChoice, parallelToolCalls, chars: toolChars } = parseToolOptions(body);
+  const promptTokens = Math.ceil((chars + toolChars) / 4);
   const maxTokens = parseMaxTokens(body);
   if (maxTokens !== undefined && promptTokens + maxTokens > MAX_MODEL_LEN) {
     const param = body.max_completion_tokens == null ? 'max_tokens' : 'max_completion_tokens';
@@ -48,50 +67,29 @@ export function parseChatRequest(body: unknown, servedModel: string): ChatReques
   if (body.n != null && body.n !== 1) throw invalid('the simulator answers with one choice: n must be 1', 'n');
   const stream = optionalBoolean(body.stream, 'stream') ?? false;
   const includeUsage = parseStreamOptions(body.stream_options, stream);
+  const logprobs = optionalBoolean(body.logprobs, 'logprobs') ?? false;
+  const topLogprobs = parseTopLogprobs(body.top_logprobs, logprobs);
   const answerFields = { ...body };
   delete answerFields.stream;
   delete answerFields.stream_options;
+  delete answerFields.logprobs;
+  delete answerFields.top_logprobs;
   return {
     model,
     stream,
     includeUsage,
     maxTokens,
     responseFormat: parseResponseFormat(body.response_format),
+    tools,
+    toolChoice,
+    parallelToolCalls,
+    logprobs,
+    topLogprobs,
+    lastRole,
+    lastUserText,
     promptTokens,
     answerKey: JSON.stringify(answerFields),
   };
-}
-
-/** Characters of text over all messages, validating each message on the way. */
-function contentLength(messages: unknown): number {
-  if (!Array.isArray(messages)) throw invalid('messages must be an array of messages', 'messages');
-  if (messages.length === 0) throw invalid('messages must not be empty', 'messages');
-  let length = 0;
-  messages.forEach((message: unknown, i) => {
-    const at = `messages[${i}]`;
-    if (!isRecord(message)) throw invalid(`${at} must be an object`, at);
-    if (typeof message.role !== 'string' || !ROLES.has(message.role)) {
-      throw invalid(`${at}.role must be one of ${[...ROLES].join(', ')}`, `${at}.role`);
-    }
-    const { content } = message;
-    if (typeof content === 'string') length += content.length;
-    else if (Array.isArray(content)) length += partsLength(content, `${at}.content`);
-    // An assistant turn that only calls tools has no content.
-    else if (!(content == null && message.role === 'assistant')) {
-      throw invalid(`${at}.content must be a string or an array of content parts`, `${at}.content`);
-    }
-  });
-  return length;
-}
-
-function partsLength(parts: unknown[], at: string): number {
-  let length = 0;
-  parts.forEach((part, i) => {
-    if (!isRecord(part) || typeof part.type !== 'string')
-      throw invalid(`${at}[${i}] must be a content part`, `${at}[${i}]`);
-    if (typeof part.text === 'string') length += part.text.length;
-  });
-  return length;
 }
 
 function parseMaxTokens(body: Record<string, unknown>): number | undefined {
@@ -112,6 +110,16 @@ function parseStreamOptions(options: unknown, stream: boolean): boolean {
   if (!stream) throw invalid('stream_options is only allowed when stream is true', 'stream_options');
   if (!isRecord(options)) throw invalid('stream_options must be an object', 'stream_options');
   return optionalBoolean(options.include_usage, 'stream_options.include_usage') ?? false;
+}
+
+function parseTopLogprobs(value: unknown, logprobs: boolean): number {
+  const param = 'top_logprobs';
+  if (value == null) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TOP_LOGPROBS) {
+    throw invalid(`top_logprobs must be an integer from 0 to ${MAX_TOP_LOGPROBS}, got ${JSON.stringify(value)}`, param);
+  }
+  if (!logprobs) throw invalid('top_logprobs needs logprobs: true', param);
+  return value;
 }
 
 function parseResponseFormat(format: unknown): ResponseFormat {
@@ -137,16 +145,4 @@ function parseResponseFormat(format: unknown): ResponseFormat {
     default:
       throw invalid("response_format.type must be 'text', 'json_object' or 'json_schema'", `${param}.type`);
   }
-}
-
-function optionalBoolean(value: unknown, param: string): boolean | undefined {
-  if (value == null) return undefined;
-  if (typeof value !== 'boolean') throw invalid(`${param} must be a boolean`, param);
-  return value;
-}
-
-const invalid = (message: string, param: string | null): ApiError => new ApiError(400, message, param);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkStream, chatCompletion, modelList } from './openai-responses.js';
+import { chatCompletion, modelList } from './openai-responses.js';
 
 const meta = { id: 'chatcmpl-sim-1', created: 1700000000, model: 'sim-model' };
-
-/** The JSON objects of an SSE text, and whether it ends with [DONE]. */
-function events(text: string): { chunks: Record<string, unknown>[]; done: boolean } {
-  const lines = text.split('\n\n').filter(Boolean);
-  expect(lines.every((line) => line.startsWith('data: '))).toBe(true);
-  const payloads = lines.map((line) => line.slice('data: '.length));
-  const done = payloads.at(-1) === '[DONE]';
-  return { chunks: payloads.filter((p) => p !== '[DONE]').map((p) => JSON.parse(p) as Record<string, unknown>), done };
-}
 
 describe('chatCompletion', () => {
   it('is an OpenAI chat.completion with the joined text and usage', () => {
@@ -23,6 +14,37 @@ describe('chatCompletion', () => {
       usage: { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 },
     });
   });
+
+  it('answers tool calls with no content, each call its arguments, finishing with tool_calls', () => {
+    const plan = {
+      tokens: ['{"', 'id', '":', '7', '}', '{}'],
+      finishReason: 'tool_calls' as const,
+      toolCalls: [
+        { id: 'call_a', name: 'lookup_order', start: 0, end: 5 },
+        { id: 'call_b', name: 'now', start: 5, end: 6 },
+      ],
+    };
+    const choice = chatCompletion(meta, plan, 7).choices[0];
+    expect(choice).toEqual({
+      index: 0,
+      message: {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_a', type: 'function', function: { name: 'lookup_order', arguments: '{"id":7}' } },
+          { id: 'call_b', type: 'function', function: { name: 'now', arguments: '{}' } },
+        ],
+      },
+      logprobs: null,
+      finish_reason: 'tool_calls',
+    });
+  });
+
+  it('reports the logprobs of every token under logprobs.content when the plan has them', () => {
+    const entry = (token: string) => ({ token, logprob: -0.5, bytes: [...Buffer.from(token)], top_logprobs: [] });
+    const plan = { tokens: ['a', ' b'], finishReason: 'stop' as const, logprobs: [entry('a'), entry(' b')] };
+    expect(chatCompletion(meta, plan, 1).choices[0]?.logprobs).toEqual({ content: [entry('a'), entry(' b')] });
+  });
 });
 
 describe('modelList', () => {
@@ -30,43 +52,5 @@ describe('modelList', () => {
     expect(modelList('sim-model', 1, 4096).data).toEqual([
       expect.objectContaining({ id: 'sim-model', object: 'model', owned_by: 'slm-fleet-simulator' }),
     ]);
-  });
-});
-
-describe('ChunkStream', () => {
-  it('streams role, one chunk per token, finish reason and [DONE], all valid JSON', () => {
-    const stream = new ChunkStream(meta, false);
-    const tokens = ['He said "hi"', '\n', ' ok'];
-    const { chunks, done } = events(stream.role() + stream.content(tokens, 0, 3) + stream.end('length', 5, 3));
-    expect(done).toBe(true);
-    expect(chunks.map((c) => (c.choices as { delta: unknown }[])[0]?.delta)).toEqual([
-      { role: 'assistant', content: '' },
-      { content: 'He said "hi"' },
-      { content: '\n' },
-      { content: ' ok' },
-      {},
-    ]);
-    expect(chunks.at(-1)).toEqual({
-      ...meta,
-      object: 'chat.completion.chunk',
-      choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'length' }],
-    });
-  });
-
-  it('writes only the tokens in the range asked for', () => {
-    const { chunks } = events(new ChunkStream(meta, false).content(['a', 'b', 'c', 'd'], 1, 3));
-    expect(chunks.map((c) => (c.choices as { delta: { content: string } }[])[0]?.delta.content)).toEqual(['b', 'c']);
-  });
-
-  it('adds a usage chunk with no choices when include_usage is set, and usage null before it', () => {
-    const stream = new ChunkStream(meta, true);
-    const { chunks } = events(stream.role() + stream.end('stop', 4, 0));
-    expect(chunks[0]).toMatchObject({ usage: null });
-    expect(chunks.at(-1)).toEqual({
-      ...meta,
-      object: 'chat.completion.chunk',
-      choices: [],
-      usage: { prompt_tokens: 4, completion_tokens: 0, total_tokens: 4 },
-    });
   });
 });

@@ -1,7 +1,7 @@
 import type { Rng } from './prng.js';
 
 // Short, common words: one word stands for one token, as BPE vocabularies mostly have them.
-const WORDS = (
+export const WORDS: readonly string[] = (
   'the a and of to in is it for on with as at by from this that we you they can will be are was has not all ' +
   'data model task agent call queue batch token fleet node route value field item total date name note text ' +
   'line part order first next last new old good fast small large clear open ready runs sends reads finds ' +

@@ -79,6 +79,23 @@ const MARKER = /^\s*<!-- (test|not run): (.+?) -->\s*$/;
 
 /** Every ```sh (bash, shell, console) block of a Markdown text, with the marker just above it. */
 export function shellBlocks(markdown: string): ShellBlock[] {
+  return fencedBlocks(markdown, FENCE);
+}
+
+/**
+ * The code block of another language (```js, ```python: a snippet a test runs) marked
+ * `<!-- test: <name> -->` in a Markdown file, unindented.
+ */
+export async function docCodeBlock(file: string, name: string, language: string): Promise<string> {
+  const text = await readFile(join(repoRoot, file), 'utf8');
+  const fence = new RegExp(`^(\\s*)\`\`\`(${language})\\s*$`);
+  const block = fencedBlocks(text, fence).find(({ marker }) => marker?.kind === 'test' && marker.value === name);
+  if (!block?.body) throw new Error(`${file}: no \`\`\`${language} block right after "test: ${name}"`);
+  return block.body;
+}
+
+/** Every fenced block whose opening line matches `fence` (indentation in group 1), with its marker. */
+function fencedBlocks(markdown: string, fence: RegExp): ShellBlock[] {
   const lines = markdown.split('\n');
   const blocks: ShellBlock[] = [];
   let inFence = false;
@@ -86,8 +103,8 @@ export function shellBlocks(markdown: string): ShellBlock[] {
   let reading: { block: ShellBlock; indent: string; lines: string[] } | undefined;
   lines.forEach((text, i) => {
     if (/^\s*```/.test(text)) {
-      const fence = inFence ? null : FENCE.exec(text);
-      if (fence) {
+      const opening = inFence ? null : fence.exec(text);
+      if (opening) {
         let above = i - 1;
         while (above >= 0 && lines[above]?.trim() === '') above--;
         const [, kind, value] = MARKER.exec(lines[above] ?? '') ?? [];
@@ -97,7 +114,7 @@ export function shellBlocks(markdown: string): ShellBlock[] {
           body: '',
         };
         blocks.push(block);
-        reading = { block, indent: fence[1] ?? '', lines: [] };
+        reading = { block, indent: opening[1] ?? '', lines: [] };
       } else if (reading) {
         reading.block.body = reading.lines.map((line) => `${line}\n`).join('');
         reading = undefined;

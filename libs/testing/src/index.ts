@@ -21,4 +21,4 @@ export {
   type StoppedPod,
 } from './pod-runner.js';
 export { slmFleetBin, spawnCli, type CliProcess, type ProcessExit } from './cli-process.js';
-export { docBlock, runDocScript, withValues } from './doc-blocks.js';
+export { docBlock, docCodeBlock, runDocScript, withValues } from './doc-blocks.js';

@@ -65,6 +65,7 @@ export function desiredObjects(specialist: Specialist, settings: WorkloadSetting
     ...(spec.engine.env ? { env: spec.engine.env } : {}),
     model: { uri: spec.model.uri, servedName: spec.model.servedName ?? specialist.metadata.name },
     adapters: spec.model.adapters ?? [],
+    ...(spec.engine.toolCallParser !== undefined ? { toolCallParser: spec.engine.toolCallParser } : {}),
     maxConcurrency: spec.engine.maxConcurrency,
     gpuCount,
     ...(placement ? { gpuResourceName: placement.resourceName } : {}),

@@ -36,6 +36,7 @@ describe('specialistStatus', () => {
       Ready: 'True/AllReplicasReady',
       Progressing: 'False/Stable',
       Degraded: 'False/AsExpected',
+      ToolCalling: 'True/Enabled',
     });
     expect(status).toMatchObject({
       observedGeneration: 7,
@@ -61,8 +62,35 @@ describe('specialistStatus', () => {
       Ready: 'False/InsufficientGPU',
       Progressing: 'True/WaitingForReplicas',
       Degraded: 'True/InsufficientGPU',
+      ToolCalling: 'True/Enabled',
     });
     expect(status.conditions?.find((c) => c.type === 'Ready')?.message).toMatch(/^2\/3 replicas ready: pod p3/);
+  });
+
+  it.each([
+    ['a known family (Qwen2.5: hermes)', {}, 'True/Enabled', /hermes/],
+    [
+      'a parser the Specialist names',
+      { engine: { kind: 'vllm' as const, maxConcurrency: 8, toolCallParser: 'mistral' } },
+      'True/ParserSet',
+      /mistral/,
+    ],
+    [
+      'a family with no known parser',
+      { model: { uri: 'hf://acme/house-model-7b' } },
+      'False/NoKnownParser',
+      /toolCallParser/,
+    ],
+    [
+      'tool calling turned off',
+      { engine: { kind: 'vllm' as const, maxConcurrency: 8, toolCallParser: 'none' } },
+      'False/TurnedOff',
+      /none/,
+    ],
+  ])('says whether the engine does tool calls: %s', (_, spec, condition, message) => {
+    const status = run(spec, deployment({}));
+    expect(statusOf(status.conditions).ToolCalling).toBe(condition);
+    expect(status.conditions?.find((c) => c.type === 'ToolCalling')?.message).toMatch(message);
   });
 
   it('says RollingOut while the Deployment has not caught up with a change', () => {

@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { setConditions, type ConditionUpdate, type Specialist, type SpecialistStatus } from '@slm-fleet/api';
+import { toolCallingOf, type PodEngineKind } from '@slm-fleet/engines';
 import { diagnosePods } from './pod-diagnosis.js';
 import { desiredReplicas } from './replicas.js';
 
@@ -131,8 +132,32 @@ export function specialistStatus(input: StatusInput): SpecialistStatus {
 
   return {
     ...base(input, replicas, ready, desired),
-    conditions: setConditions(previous, [readyCondition, progressing, degraded], now),
+    conditions: setConditions(previous, [readyCondition, progressing, degraded, at(toolCalling(specialist))], now),
   };
+}
+
+/**
+ * Whether the engine starts with tool calling on, and why: a model family without a known
+ * parser answers tool calls in plain text, which an agent would take for an answer.
+ */
+function toolCalling(specialist: Specialist): Omit<ConditionUpdate, 'observedGeneration'> {
+  const { engine, model } = specialist.spec;
+  const calling = toolCallingOf({
+    kind: engine.kind as PodEngineKind,
+    model: { uri: model.uri, servedName: model.servedName ?? specialist.metadata.name },
+    adapters: [],
+    maxConcurrency: engine.maxConcurrency,
+    gpuCount: 0,
+    ...(engine.toolCallParser === undefined ? {} : { toolCallParser: engine.toolCallParser }),
+  });
+  const reason = calling.enabled
+    ? calling.source === 'field'
+      ? 'ParserSet'
+      : 'Enabled'
+    : calling.source === 'none'
+      ? 'NoKnownParser'
+      : 'TurnedOff';
+  return { type: 'ToolCalling', status: calling.enabled ? 'True' : 'False', reason, message: calling.reason };
 }
 
 function base(input: StatusInput, replicas: number, readyReplicas: number, desired: number): SpecialistStatus {

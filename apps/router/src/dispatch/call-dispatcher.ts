@@ -1,17 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { CallFailure, checkOutput, type SchemaValidators, type ValidCall } from '@slm-fleet/calls';
+import {
+  CallFailure,
+  GRPC_FIELD_NAMES,
+  checkOutput,
+  checkToolCalls,
+  checkToolsAgainstTask,
+  type FieldNames,
+  type SchemaValidators,
+  type ValidCall,
+} from '@slm-fleet/calls';
 import {
   CALL_JOB_NAME,
-  CALL_PROTOCOL_VERSION,
   callJobOptions,
+  callProtocolVersionOf,
   cancelChannel,
   decodeCallError,
   type CallJobData,
   type CallReply,
   type CallResult,
   type RedisClient,
+  type StreamDelta,
 } from '@slm-fleet/queue';
 import { pickRoute, type TaskRoute } from '@slm-fleet/routing';
 import { PendingCall, failureOfCallError } from './pending-call.js';
@@ -29,10 +39,12 @@ const FOLLOW_INTERVAL_MS = 50;
 export interface DispatchOptions {
   /** Absolute deadline (epoch ms); undefined: the task's timeout. */
   deadline?: number;
-  onDelta?: (text: string) => void;
+  onDelta?: (delta: StreamDelta) => void;
   /** Fires when the caller goes away: the call is withdrawn. */
   cancelled?: AbortSignal;
   traceparent?: string;
+  /** How the caller's door names fields, for errors found here (gRPC's by default). */
+  fieldNames?: FieldNames;
 }
 
 export interface Answer {
@@ -109,6 +121,7 @@ export class CallDispatcher {
     }
     const task = this.deps.routingTable().get(call.task);
     if (!task) throw taskNotFound(call.task, this.deps.namespace, this.deps.routingTable());
+    checkToolsAgainstTask(call.tools, task.tools, task.name, options.fieldNames ?? GRPC_FIELD_NAMES);
     const route = pickRoute(task, (this.deps.random ?? Math.random)());
     if (!route) {
       throw new CallFailure('UNAVAILABLE', 'NO_SPECIALIST', `task ${call.task} has no specialist to run it`);
@@ -129,14 +142,20 @@ export class CallDispatcher {
     const onCancel = (): void => this.withdraw(pending, 'cancelled');
     options.cancelled?.addEventListener('abort', onCancel, { once: true });
     try {
+      const tools = {
+        ...(call.tools ? { tools: call.tools } : {}),
+        ...(call.toolChoice ? { toolChoice: call.toolChoice } : {}),
+        ...(call.parallelToolCalls === undefined ? {} : { parallelToolCalls: call.parallelToolCalls }),
+      };
       const data: CallJobData = {
-        v: CALL_PROTOCOL_VERSION,
+        v: callProtocolVersionOf({ messages: call.messages, params: call.params, ...tools }),
         callId,
         task: `${task.namespace}/${task.name}`,
         specialist: route.specialist,
         ...(route.model ? { model: route.model } : {}),
         messages: call.messages,
         params: call.params,
+        ...tools,
         ...((call.jsonSchema ?? task.jsonSchema) ? { jsonSchema: call.jsonSchema ?? task.jsonSchema } : {}),
         deadline,
         enqueuedAt: now,
@@ -150,7 +169,14 @@ export class CallDispatcher {
       this.deps.observer.onQueued(route.specialist);
       const result = await pending.result;
       this.deps.observer.onAnswered(route.specialist, result);
-      const schema = call.jsonSchema ?? task.jsonSchema;
+      checkToolCalls(
+        result.toolCalls,
+        { ...tools, validateArguments: task.validateToolArguments },
+        this.deps.validators,
+        route.specialist,
+      );
+      // An answer that calls tools has no text to hold to the output schema.
+      const schema = result.toolCalls?.length ? undefined : (call.jsonSchema ?? task.jsonSchema);
       const json = schema ? checkOutput(result.output, schema, this.deps.validators, route.specialist) : undefined;
       return { callId: jobId, task, specialist: route.specialist, result, ...(schema ? { json } : {}) };
     } finally {

@@ -1,5 +1,15 @@
 import { CallFailure } from '@slm-fleet/calls';
-import type { CallError, CallReply, CallResult } from '@slm-fleet/queue';
+import {
+  answerOf,
+  applyDelta,
+  deltaBetween,
+  emptyAnswer,
+  type CallError,
+  type CallReply,
+  type CallResult,
+  type PartialAnswer,
+  type StreamDelta,
+} from '@slm-fleet/queue';
 
 /** How a worker-side CallError reaches the caller. */
 export function failureOfCallError(error: CallError, specialist: string): CallFailure {
@@ -25,13 +35,14 @@ export function failureOfCallError(error: CallError, specialist: string): CallFa
 
 /**
  * One call waiting for its answer. Replies may come twice (a job re-run after a worker died)
- * or from a new attempt in the middle of a stream: the text already streamed is never sent
- * again, and a new attempt that says something different ends the call instead of splicing.
+ * or from a new attempt in the middle of a stream: what was already streamed (text and tool
+ * calls) is never sent again, and a new attempt that says something different ends the call
+ * instead of splicing.
  */
 export class PendingCall {
-  private streamed = '';
+  private streamed: PartialAnswer = emptyAnswer();
   private attempt: string | undefined;
-  private attemptText = '';
+  private attemptAnswer: PartialAnswer = emptyAnswer();
   private settled = false;
   private readonly done: Promise<CallResult>;
   private resolveDone!: (result: CallResult) => void;
@@ -45,7 +56,7 @@ export class PendingCall {
     readonly queueName: string,
     readonly specialist: string,
     readonly deadline: number,
-    private readonly onDelta: ((text: string) => void) | undefined,
+    private readonly onDelta: ((delta: StreamDelta) => void) | undefined,
     now: number,
   ) {
     this.lastCheckedAt = now;
@@ -68,7 +79,7 @@ export class PendingCall {
   /** Applies a worker's reply; returns false once the call is settled (the reply is late). */
   onReply(reply: CallReply): boolean {
     if (this.settled) return false;
-    if (reply.type === 'chunk') this.onChunk(reply.attempt, reply.text);
+    if (reply.type === 'chunk') this.onChunk(reply.attempt, { text: reply.text, toolCalls: reply.toolCalls });
     else if (reply.type === 'done') this.complete(reply.result);
     else this.fail(failureOfCallError(reply.error, this.specialist));
     return true;
@@ -76,9 +87,10 @@ export class PendingCall {
 
   complete(result: CallResult): void {
     if (this.settled) return;
-    // Text that never arrived as chunks (a reply lost, recovered from the job) goes out now.
-    if (this.onDelta && result.output.startsWith(this.streamed) && result.output.length > this.streamed.length) {
-      this.onDelta(result.output.slice(this.streamed.length));
+    // What never arrived as chunks (a reply lost, recovered from the job) goes out now.
+    if (this.onDelta) {
+      const rest = deltaBetween(this.streamed, answerOf(result.output, result.toolCalls));
+      if (rest && rest !== 'diverged') this.forward(rest);
     }
     this.settled = true;
     this.resolveDone(result);
@@ -90,21 +102,25 @@ export class PendingCall {
     this.rejectDone(failure);
   }
 
-  private onChunk(attempt: string, text: string): void {
+  private onChunk(attempt: string, delta: StreamDelta): void {
     if (!this.onDelta) return;
     if (attempt !== this.attempt) {
       this.attempt = attempt;
-      this.attemptText = '';
+      this.attemptAnswer = emptyAnswer();
     }
-    this.attemptText += text;
-    if (this.attemptText.length <= this.streamed.length) {
-      if (!this.streamed.startsWith(this.attemptText)) this.interrupted();
+    applyDelta(this.attemptAnswer, delta);
+    const fresh = deltaBetween(this.streamed, this.attemptAnswer);
+    // A new attempt still behind what was streamed is checked again as it catches up.
+    if (fresh === 'diverged') {
+      if (!isBehind(this.attemptAnswer, this.streamed)) this.interrupted();
       return;
     }
-    if (!this.attemptText.startsWith(this.streamed)) return this.interrupted();
-    const fresh = this.attemptText.slice(this.streamed.length);
-    this.streamed = this.attemptText;
-    this.onDelta(fresh);
+    if (fresh) this.forward(fresh);
+  }
+
+  private forward(delta: StreamDelta): void {
+    applyDelta(this.streamed, delta);
+    this.onDelta?.(delta);
   }
 
   private interrupted(): void {
@@ -116,4 +132,10 @@ export class PendingCall {
       ),
     );
   }
+}
+
+/** Whether `attempt` is a prefix of `streamed` so far (a retry re-generating what was sent). */
+function isBehind(attempt: PartialAnswer, streamed: PartialAnswer): boolean {
+  const delta = deltaBetween(attempt, streamed);
+  return delta !== 'diverged';
 }

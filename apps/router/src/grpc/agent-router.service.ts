@@ -15,6 +15,7 @@ import {
   type ListTasksRequest,
   type ListTasksResponse,
 } from '@slm-fleet/proto';
+import type { StreamDelta } from '@slm-fleet/queue';
 import type { TaskRoute } from '@slm-fleet/routing';
 import type { CallDispatcher } from '../dispatch/call-dispatcher.js';
 import type { RouterMetrics } from '../router-metrics.js';
@@ -56,7 +57,7 @@ export function agentRouterServer(deps: AgentRouterDeps): AgentRouterServer {
     deadline: Date | number,
     traceparent: string | undefined,
     cancelled: AbortSignal,
-    onDelta?: (text: string) => void,
+    onDelta?: (delta: StreamDelta) => void,
   ): Promise<InvokeResponse> => {
     const receivedAt = Date.now();
     const end = deps.metrics.startCall(request.task);
@@ -106,11 +107,20 @@ export function agentRouterServer(deps: AgentRouterDeps): AgentRouterServer {
 
     invokeStream(call: ServerWritableStream<InvokeRequest, InvokeChunk>) {
       const cancel = cancellation(call);
-      const onDelta = (delta: string) => call.write({ delta });
+      const onDelta = (delta: StreamDelta) =>
+        call.write({
+          delta: delta.text ?? '',
+          toolCalls: (delta.toolCalls ?? []).map((piece) => ({
+            index: piece.index,
+            id: piece.id ?? '',
+            name: piece.name ?? '',
+            arguments: piece.arguments ?? '',
+          })),
+        });
       run(call.request, call.getDeadline(), traceparentOf(call), cancel.signal, onDelta).then(
         (done) => {
           cancel.settle();
-          call.write({ delta: '', done });
+          call.write({ delta: '', done, toolCalls: [] });
           call.end();
         },
         (error: unknown) => {

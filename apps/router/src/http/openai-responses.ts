@@ -1,4 +1,5 @@
 import { httpStatusOf, type CallFailure } from '@slm-fleet/calls';
+import type { StreamDelta } from '@slm-fleet/queue';
 import type { TaskRoute } from '@slm-fleet/routing';
 import type { Answer } from '../dispatch/call-dispatcher.js';
 
@@ -16,9 +17,15 @@ export function completionBody(answer: Answer, task: string): object {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: result.output, refusal: null },
+        message: {
+          role: 'assistant',
+          // OpenAI's shape: an answer that only calls tools has null content.
+          content: result.toolCalls?.length && result.output === '' ? null : result.output,
+          refusal: null,
+          ...(result.toolCalls?.length ? { tool_calls: result.toolCalls } : {}),
+        },
         finish_reason: result.finishReason,
-        logprobs: null,
+        logprobs: logprobsBody(answer),
       },
     ],
     usage: usageBody(answer),
@@ -36,14 +43,50 @@ function usageBody({ result }: Answer): object {
   };
 }
 
-export function chunkBody(id: string, task: string, delta: object, finishReason: string | null = null): object {
+function logprobsBody({ result }: Answer): object | null {
+  return result.logprobs ? { content: result.logprobs, refusal: null } : null;
+}
+
+export function chunkBody(
+  id: string,
+  task: string,
+  delta: object,
+  finishReason: string | null = null,
+  logprobs: object | null = null,
+): object {
   return {
     id,
     object: 'chat.completion.chunk',
     created: created(),
     model: task,
-    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs }],
   };
+}
+
+/** A streamed delta in OpenAI's chunk shape: a tool call's first piece has its id, type and name. */
+export function deltaBody({ text, toolCalls }: StreamDelta): object {
+  return {
+    ...(text ? { content: text } : {}),
+    ...(toolCalls?.length
+      ? {
+          tool_calls: toolCalls.map((piece) =>
+            piece.id
+              ? {
+                  index: piece.index,
+                  id: piece.id,
+                  type: 'function',
+                  function: { name: piece.name, arguments: piece.arguments ?? '' },
+                }
+              : { index: piece.index, function: { arguments: piece.arguments ?? '' } },
+          ),
+        }
+      : {}),
+  };
+}
+
+/** The last chunk: the finish reason, and the answer's logprobs (all at once) when asked for. */
+export function finishChunkBody(id: string, task: string, answer: Answer): object {
+  return chunkBody(id, task, {}, answer.result.finishReason, logprobsBody(answer));
 }
 
 export function usageChunkBody(id: string, task: string, answer: Answer): object {

@@ -1,8 +1,18 @@
-import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OPENAI_FIELD_NAMES, asCallFailure, checkRequestSize, openAiCallOf, validateCall } from '@slm-fleet/calls';
 import { ROUTER_CORE, type RouterCore } from '../router-core.js';
-import { chunkBody, completionBody, errorBody, modelsBody, usageChunkBody } from './openai-responses.js';
+import type { StreamDelta } from '@slm-fleet/queue';
+import {
+  chunkBody,
+  completionBody,
+  deltaBody,
+  errorBody,
+  finishChunkBody,
+  modelsBody,
+  usageChunkBody,
+} from './openai-responses.js';
+import { modelAnswer } from './model-bodies.js';
 
 /** Express parses the JSON body onto the request. */
 type Request = IncomingMessage & { body?: { model?: unknown } };
@@ -30,6 +40,13 @@ export class OpenAiController {
   @Get('models')
   models(): object {
     return modelsBody(this.core.routingTable().values());
+  }
+
+  /** One task as a model; OpenAI's model_not_found (404) for a name no task has. */
+  @Get('models/:model')
+  model(@Param('model') model: string, @Res() res: Response): void {
+    const { status, body } = modelAnswer(model, this.core.routingTable(), this.core.routingSynced());
+    sendJson(res, status, body);
   }
 
   @Post('chat/completions')
@@ -64,14 +81,15 @@ export class OpenAiController {
         cancelled: aborted.signal,
         ...(timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {}),
         ...(traceparent ? { traceparent } : {}),
-        ...(stream ? { onDelta: (text: string) => send(chunkBody(id, call.task, { content: text })) } : {}),
+        ...(stream ? { onDelta: (delta: StreamDelta) => send(chunkBody(id, call.task, deltaBody(delta))) } : {}),
+        fieldNames: OPENAI_FIELD_NAMES,
       });
       end('OK');
       if (!stream) {
         sendJson(res, 200, completionBody(answer, call.task));
         return;
       }
-      send(chunkBody(id, call.task, {}, answer.result.finishReason));
+      send(finishChunkBody(id, call.task, answer));
       if (includeUsage) send(usageChunkBody(id, call.task, answer));
       res.end('data: [DONE]\n\n');
     } catch (error) {

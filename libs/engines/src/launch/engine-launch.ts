@@ -15,6 +15,11 @@ export interface EngineLaunch {
   command?: string[];
   args: string[];
   env: V1EnvVar[];
+  /**
+   * Variables of the user's engine.env that the launcher folded into its own `env` (NIM's
+   * NIM_PASSTHROUGH_ARGS gets the tool-call flags in front of the user's): not added twice.
+   */
+  absorbedEnv?: string[];
   modelNames: ModelNames;
 }
 

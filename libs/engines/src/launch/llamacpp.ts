@@ -9,8 +9,10 @@ const allLayers = '999';
  * `llama-server` through the image's entrypoint (/app/llama-server; ggml-org/llama.cpp
  * tools/server/README.md). A GGUF comes from the hub with `-hf org/repo[:quant]` or from a file with
  * `-m`; `--parallel` is the number of slots, each getting an equal share of the context.
+ * Tool calls come from the model's chat template under `--jinja` (docs/function-calling.md);
+ * `--no-jinja` makes the server refuse requests that carry tools.
  */
-export const launchLlamacpp: Launcher = ({ input, profile, model }, volumes) => ({
+export const launchLlamacpp: Launcher = ({ input, profile, model, toolCalling }, volumes) => ({
   args: [
     ...modelArgs(model, volumes),
     '--alias',
@@ -23,6 +25,9 @@ export const launchLlamacpp: Launcher = ({ input, profile, model }, volumes) => 
     String(input.maxConcurrency),
     '-ngl',
     input.gpuCount > 0 ? allLayers : '0',
+    // Explicit either way: recent builds default to --jinja, older ones did not (and do not
+    // know --no-jinja, so toolCallParser "none" needs a build from this default's era).
+    toolCalling.enabled ? '--jinja' : '--no-jinja',
   ],
   env: [{ name: 'LLAMA_CACHE', value: `${profile.cachePath}/llama.cpp` }],
   modelNames: { base: input.model.servedName, adapters: {} },

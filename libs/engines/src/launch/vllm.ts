@@ -4,8 +4,9 @@ import { allInterfaces, repoOrPath, sameNames, type Launcher } from './engine-la
  * `vllm serve <model>` (docs.vllm.ai, "vllm serve" and "Engine Arguments"). s3:// is streamed by
  * the Run:ai Model Streamer (`--load-format runai_streamer`). Adapters are `--lora-modules
  * name=path` (a path or a Hugging Face id, which vLLM downloads) and are requested by name.
+ * Tool calling is `--enable-auto-tool-choice --tool-call-parser <parser>` ("Tool Calling").
  */
-export const launchVllm: Launcher = ({ input, profile, model, adapters }, volumes) => {
+export const launchVllm: Launcher = ({ input, profile, model, adapters, toolCalling }, volumes) => {
   const args = [
     repoOrPath(model, volumes, 'model.uri', 'vllm'),
     '--served-model-name',
@@ -26,6 +27,10 @@ export const launchVllm: Launcher = ({ input, profile, model, adapters }, volume
     adapters.forEach(({ name, source }, index) => {
       args.push(`${name}=${repoOrPath(source, volumes, `adapters[${index}].uri`, 'vllm')}`);
     });
+  }
+  // Without both, vLLM answers tool_choice "auto" with an error and never fills tool_calls.
+  if (toolCalling.parser !== undefined) {
+    args.push('--enable-auto-tool-choice', '--tool-call-parser', toolCalling.parser);
   }
   return {
     // Explicit, because older vllm-openai images start the legacy api_server entrypoint instead.

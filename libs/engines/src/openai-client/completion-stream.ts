@@ -1,17 +1,39 @@
+import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import {
+  applyDelta,
+  emptyAnswer,
+  type StreamDelta,
+  type TokenLogprob,
+  type ToolCall,
+  type ToolCallDelta,
+} from '@slm-fleet/queue';
 import { EngineError, engineErrorMessage } from './engine-error.js';
 import type { CompletionUsage } from './types.js';
+
+/** A tool call piece as engines stream it; every field may be missing. */
+interface ToolCallChunk {
+  index?: number;
+  id?: string | null;
+  function?: { name?: string | null; arguments?: string | null };
+}
 
 /** One `chat.completion.chunk` as engines stream it; every field may be missing. */
 interface CompletionChunk {
   model?: string;
-  choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+  choices?: {
+    delta?: { content?: string | null; tool_calls?: ToolCallChunk[] | null };
+    finish_reason?: string | null;
+    logprobs?: { content?: TokenLogprob[] | null } | null;
+  }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   error?: unknown;
 }
 
 export interface StreamedCompletion {
   output: string;
+  toolCalls: ToolCall[] | undefined;
+  logprobs: TokenLogprob[] | undefined;
   finishReason: string | undefined;
   model: string | undefined;
   usage: CompletionUsage | undefined;
@@ -26,14 +48,15 @@ export interface StreamedCompletion {
  */
 export class CompletionStreamReader {
   private readonly parser: EventSourceParser;
-  private readonly parts: string[] = [];
+  private readonly answer = emptyAnswer();
+  private logprobs: TokenLogprob[] | undefined;
   private finishReason: string | undefined;
   private model: string | undefined;
   private usage: CompletionUsage | undefined;
   private done = false;
   private failure: EngineError | undefined;
 
-  constructor(private readonly onDelta: (text: string) => void = () => undefined) {
+  constructor(private readonly onDelta: (delta: StreamDelta) => void = () => undefined) {
     this.parser = createParser({ onEvent: (event) => this.onData(event.data) });
   }
 
@@ -49,8 +72,15 @@ export class CompletionStreamReader {
     if (!this.done && this.finishReason === undefined) {
       throw new EngineError('transient', 'engine closed the stream before the answer was complete');
     }
+    const toolCalls = this.answer.toolCalls.map((c): ToolCall => ({
+      id: c.id,
+      type: 'function',
+      function: { name: c.name, arguments: c.arguments },
+    }));
     return {
-      output: this.parts.join(''),
+      output: this.answer.text,
+      toolCalls: toolCalls.length > 0 ? toolCalls : undefined,
+      logprobs: this.logprobs,
       finishReason: this.finishReason,
       model: this.model,
       usage: this.usage,
@@ -85,11 +115,30 @@ export class CompletionStreamReader {
     }
     for (const choice of chunk.choices ?? []) {
       const text = choice.delta?.content;
-      if (text) {
-        this.parts.push(text);
-        this.onDelta(text);
+      const toolCalls = choice.delta?.tool_calls?.map((piece) => this.toolCallDelta(piece));
+      if (text || toolCalls?.length) {
+        const delta: StreamDelta = { ...(text ? { text } : {}), ...(toolCalls?.length ? { toolCalls } : {}) };
+        applyDelta(this.answer, delta);
+        this.onDelta(delta);
       }
+      if (choice.logprobs?.content) (this.logprobs ??= []).push(...choice.logprobs.content);
       if (choice.finish_reason) this.finishReason = choice.finish_reason;
     }
+  }
+
+  /**
+   * A tool call piece in the protocol's shape. A call's first piece gets an id here when the
+   * engine sent none (some do not), so callers can always answer the call by its id.
+   */
+  private toolCallDelta(piece: ToolCallChunk): ToolCallDelta {
+    const index = piece.index ?? Math.max(0, this.answer.toolCalls.length - 1);
+    const isNew = this.answer.toolCalls[index] === undefined;
+    const id = piece.id ?? (isNew ? `call_${randomUUID().replaceAll('-', '').slice(0, 24)}` : undefined);
+    return {
+      index,
+      ...(id ? { id } : {}),
+      ...(piece.function?.name ? { name: piece.function.name } : {}),
+      ...(piece.function?.arguments ? { arguments: piece.function.arguments } : {}),
+    };
   }
 }

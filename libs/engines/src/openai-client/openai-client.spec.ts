@@ -52,7 +52,7 @@ describe('OpenAIClient', () => {
     const deltas: string[] = [];
     const result = await c.chatCompletionStream(
       { model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 },
-      { onDelta: (text) => deltas.push(text) },
+      { onDelta: (delta) => deltas.push(delta.text ?? '') },
     );
     expect(path).toBe('/v1/chat/completions');
     expect(sent).toMatchObject({ model: 'm', max_tokens: 2, stream: true, stream_options: { include_usage: true } });

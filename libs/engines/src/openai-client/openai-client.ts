@@ -48,9 +48,9 @@ export class OpenAIClient {
   ): Promise<ChatCompletionResult> {
     const started = performance.now();
     let firstTokenAt: number | undefined;
-    const reader = new CompletionStreamReader((text) => {
+    const reader = new CompletionStreamReader((delta) => {
       firstTokenAt ??= performance.now();
-      options.onDelta?.(text);
+      options.onDelta?.(delta);
     });
     try {
       const response = await this.pool.request({
@@ -72,7 +72,11 @@ export class OpenAIClient {
       const finishedAt = performance.now();
       return {
         output: answer.output,
-        finishReason: answer.finishReason ?? 'stop',
+        ...(answer.toolCalls ? { toolCalls: answer.toolCalls } : {}),
+        ...(answer.logprobs ? { logprobs: answer.logprobs } : {}),
+        // Some engines say stop after tool calls; OpenAI's clients read tool_calls from the reason.
+        finishReason:
+          answer.toolCalls && answer.finishReason === 'stop' ? 'tool_calls' : (answer.finishReason ?? 'stop'),
         model: answer.model ?? request.model ?? '',
         usage: answer.usage ?? { promptTokens: 0, completionTokens: 0 },
         timeToFirstTokenMs: Math.round((firstTokenAt ?? finishedAt) - started),

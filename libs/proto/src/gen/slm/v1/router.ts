@@ -28,9 +28,73 @@ export const protobufFileName = "slm/v1/router.proto";
 
 /** One chat message. */
 export interface Message {
-  /** system, user, assistant or tool. */
+  /** system, developer (read as system), user, assistant or tool. */
   role: string;
+  /** The text. May be empty on an assistant message that only calls tools. */
   content: string;
+  /** assistant: the tools it called, in order. */
+  toolCalls: ToolCall[];
+  /** tool: the id of the tool call this message answers. */
+  toolCallId: string;
+  /** An optional participant name. */
+  name: string;
+}
+
+/** A function the model may call. */
+export interface Tool {
+  /** Letters, digits, "_" and "-", at most 64 characters; unique within a request. */
+  name: string;
+  /** What the function does, for the model. */
+  description: string;
+  /** A JSON Schema (as JSON text) of the arguments object. Empty: no arguments. */
+  parameters: string;
+  /** The arguments must satisfy the schema; the router checks them (TOOL_ARGUMENTS_INVALID). */
+  strict?: boolean | undefined;
+}
+
+/** Whether and which tool the model calls. */
+export interface ToolChoice {
+  /** none (answer in text), auto (the model decides) or required (call at least one tool). */
+  mode?:
+    | string
+    | undefined;
+  /** Call this function (a tool's name). */
+  function?: string | undefined;
+}
+
+/** A tool call the model made. */
+export interface ToolCall {
+  /** Unique within the conversation; the tool message answering it quotes it. */
+  id: string;
+  /** The function called. */
+  name: string;
+  /** The arguments, as JSON text. */
+  arguments: string;
+}
+
+/**
+ * A piece of a streamed tool call: the first piece of a call carries its id and name, later
+ * pieces add to its arguments (as OpenAI's delta.tool_calls).
+ */
+export interface ToolCallDelta {
+  /** Which tool call of the answer (0 for the first). */
+  index: number;
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A candidate token and its log probability. */
+export interface TopLogprob {
+  token: string;
+  logprob: number;
+}
+
+/** One generated token's log probability, with the most likely alternatives when asked. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  topLogprobs: TopLogprob[];
 }
 
 /** Generation parameters, passed to the engine. Unset fields take the engine's defaults. */
@@ -50,7 +114,26 @@ export interface GenerationParameters {
   /** Up to 4 stop sequences. */
   stop: string[];
   /** Seed for reproducible sampling. */
-  seed?: number | undefined;
+  seed?:
+    | number
+    | undefined;
+  /**
+   * Return each output token's log probability (InvokeResponse.logprobs), where the engine
+   * gives them.
+   */
+  logprobs?:
+    | boolean
+    | undefined;
+  /** With logprobs: also the most likely alternatives per token, 0 to 20. */
+  topLogprobs?:
+    | number
+    | undefined;
+  /** -2 to 2: penalizes tokens by how often they appeared so far. */
+  frequencyPenalty?:
+    | number
+    | undefined;
+  /** -2 to 2: penalizes tokens that appeared at all. */
+  presencePenalty?: number | undefined;
 }
 
 export interface InvokeRequest {
@@ -76,7 +159,20 @@ export interface InvokeRequest {
    * Overrides the task's priority, -1000 to 1000. Higher runs first; negative calls are
    * shed with RESOURCE_EXHAUSTED when the specialist's queue is full.
    */
-  priority?: number | undefined;
+  priority?:
+    | number
+    | undefined;
+  /**
+   * Functions the model may call, at most 128. A task with its own tool set accepts only
+   * tools from it.
+   */
+  tools: Tool[];
+  /** Unset: auto when tools are given. */
+  toolChoice?:
+    | ToolChoice
+    | undefined;
+  /** Whether the model may call several tools in one answer (the engine's default when unset). */
+  parallelToolCalls?: boolean | undefined;
 }
 
 export interface Usage {
@@ -124,13 +220,21 @@ export interface InvokeResponse {
     | undefined;
   /** The router's id for the call (the job id in the specialist's queue). */
   callId: string;
+  /** The tools the model called; finish_reason is then tool_calls. */
+  toolCalls: ToolCall[];
+  /** Per output token, when the call asked for logprobs and the engine gave them. */
+  logprobs: TokenLogprob[];
 }
 
 export interface InvokeChunk {
   /** Text generated since the previous chunk. */
   delta: string;
   /** Set on the last chunk only: the whole response. */
-  done?: InvokeResponse | undefined;
+  done?:
+    | InvokeResponse
+    | undefined;
+  /** Pieces of tool calls generated since the previous chunk. */
+  toolCalls: ToolCallDelta[];
 }
 
 export interface ListTasksRequest {
@@ -156,6 +260,8 @@ export interface TaskInfo {
   /** The task's output JSON schema (JSON text), if any. */
   jsonSchema: string;
   routes: Route[];
+  /** The task's tool set, if it has one: calls may offer only these tools. */
+  tools: Tool[];
 }
 
 export interface ListTasksResponse {
@@ -163,7 +269,7 @@ export interface ListTasksResponse {
 }
 
 function createBaseMessage(): Message {
-  return { role: "", content: "" };
+  return { role: "", content: "", toolCalls: [], toolCallId: "", name: "" };
 }
 
 export const Message: MessageFns<Message> = {
@@ -173,6 +279,15 @@ export const Message: MessageFns<Message> = {
     }
     if (message.content !== "") {
       writer.uint32(18).string(message.content);
+    }
+    for (const v of message.toolCalls) {
+      ToolCall.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.toolCallId !== "") {
+      writer.uint32(34).string(message.toolCallId);
+    }
+    if (message.name !== "") {
+      writer.uint32(42).string(message.name);
     }
     return writer;
   },
@@ -206,6 +321,30 @@ export const Message: MessageFns<Message> = {
             message.content = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toolCalls.push(ToolCall.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.toolCallId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -222,6 +361,17 @@ export const Message: MessageFns<Message> = {
     return {
       role: isSet(object.role) ? globalThis.String(object.role) : "",
       content: isSet(object.content) ? globalThis.String(object.content) : "",
+      toolCalls: globalThis.Array.isArray(object?.toolCalls)
+        ? object.toolCalls.map((e: any) => ToolCall.fromJSON(e))
+        : globalThis.Array.isArray(object?.tool_calls)
+        ? object.tool_calls.map((e: any) => ToolCall.fromJSON(e))
+        : [],
+      toolCallId: isSet(object.toolCallId)
+        ? globalThis.String(object.toolCallId)
+        : isSet(object.tool_call_id)
+        ? globalThis.String(object.tool_call_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
     };
   },
 
@@ -233,6 +383,15 @@ export const Message: MessageFns<Message> = {
     if (message.content !== "") {
       obj.content = message.content;
     }
+    if (message.toolCalls?.length) {
+      obj.toolCalls = message.toolCalls.map((e) => ToolCall.toJSON(e));
+    }
+    if (message.toolCallId !== "") {
+      obj.toolCallId = message.toolCallId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
     return obj;
   },
 
@@ -243,12 +402,635 @@ export const Message: MessageFns<Message> = {
     const message = createBaseMessage();
     message.role = object.role ?? "";
     message.content = object.content ?? "";
+    message.toolCalls = object.toolCalls?.map((e) => ToolCall.fromPartial(e)) || [];
+    message.toolCallId = object.toolCallId ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseTool(): Tool {
+  return { name: "", description: "", parameters: "", strict: undefined };
+}
+
+export const Tool: MessageFns<Tool> = {
+  encode(message: Tool, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(18).string(message.description);
+    }
+    if (message.parameters !== "") {
+      writer.uint32(26).string(message.parameters);
+    }
+    if (message.strict !== undefined) {
+      writer.uint32(32).bool(message.strict);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Tool {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTool();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.parameters = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.strict = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Tool {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      parameters: isSet(object.parameters) ? globalThis.String(object.parameters) : "",
+      strict: isSet(object.strict) ? globalThis.Boolean(object.strict) : undefined,
+    };
+  },
+
+  toJSON(message: Tool): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.parameters !== "") {
+      obj.parameters = message.parameters;
+    }
+    if (message.strict !== undefined) {
+      obj.strict = message.strict;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Tool>, I>>(base?: I): Tool {
+    return Tool.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Tool>, I>>(object: I): Tool {
+    const message = createBaseTool();
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    message.parameters = object.parameters ?? "";
+    message.strict = object.strict ?? undefined;
+    return message;
+  },
+};
+
+function createBaseToolChoice(): ToolChoice {
+  return { mode: undefined, function: undefined };
+}
+
+export const ToolChoice: MessageFns<ToolChoice> = {
+  encode(message: ToolChoice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mode !== undefined) {
+      writer.uint32(10).string(message.mode);
+    }
+    if (message.function !== undefined) {
+      writer.uint32(18).string(message.function);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ToolChoice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseToolChoice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.function = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ToolChoice {
+    return {
+      mode: isSet(object.mode) ? globalThis.String(object.mode) : undefined,
+      function: isSet(object.function) ? globalThis.String(object.function) : undefined,
+    };
+  },
+
+  toJSON(message: ToolChoice): unknown {
+    const obj: any = {};
+    if (message.mode !== undefined) {
+      obj.mode = message.mode;
+    }
+    if (message.function !== undefined) {
+      obj.function = message.function;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ToolChoice>, I>>(base?: I): ToolChoice {
+    return ToolChoice.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ToolChoice>, I>>(object: I): ToolChoice {
+    const message = createBaseToolChoice();
+    message.mode = object.mode ?? undefined;
+    message.function = object.function ?? undefined;
+    return message;
+  },
+};
+
+function createBaseToolCall(): ToolCall {
+  return { id: "", name: "", arguments: "" };
+}
+
+export const ToolCall: MessageFns<ToolCall> = {
+  encode(message: ToolCall, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.arguments !== "") {
+      writer.uint32(26).string(message.arguments);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ToolCall {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseToolCall();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.arguments = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ToolCall {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      arguments: isSet(object.arguments) ? globalThis.String(object.arguments) : "",
+    };
+  },
+
+  toJSON(message: ToolCall): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.arguments !== "") {
+      obj.arguments = message.arguments;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ToolCall>, I>>(base?: I): ToolCall {
+    return ToolCall.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ToolCall>, I>>(object: I): ToolCall {
+    const message = createBaseToolCall();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.arguments = object.arguments ?? "";
+    return message;
+  },
+};
+
+function createBaseToolCallDelta(): ToolCallDelta {
+  return { index: 0, id: "", name: "", arguments: "" };
+}
+
+export const ToolCallDelta: MessageFns<ToolCallDelta> = {
+  encode(message: ToolCallDelta, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.arguments !== "") {
+      writer.uint32(34).string(message.arguments);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ToolCallDelta {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseToolCallDelta();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.arguments = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ToolCallDelta {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      arguments: isSet(object.arguments) ? globalThis.String(object.arguments) : "",
+    };
+  },
+
+  toJSON(message: ToolCallDelta): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.arguments !== "") {
+      obj.arguments = message.arguments;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ToolCallDelta>, I>>(base?: I): ToolCallDelta {
+    return ToolCallDelta.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ToolCallDelta>, I>>(object: I): ToolCallDelta {
+    const message = createBaseToolCallDelta();
+    message.index = object.index ?? 0;
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.arguments = object.arguments ?? "";
+    return message;
+  },
+};
+
+function createBaseTopLogprob(): TopLogprob {
+  return { token: "", logprob: 0 };
+}
+
+export const TopLogprob: MessageFns<TopLogprob> = {
+  encode(message: TopLogprob, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.logprob !== 0) {
+      writer.uint32(17).double(message.logprob);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TopLogprob {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTopLogprob();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.logprob = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TopLogprob {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      logprob: isSet(object.logprob) ? globalThis.Number(object.logprob) : 0,
+    };
+  },
+
+  toJSON(message: TopLogprob): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.logprob !== 0) {
+      obj.logprob = floatToJson(message.logprob);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TopLogprob>, I>>(base?: I): TopLogprob {
+    return TopLogprob.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TopLogprob>, I>>(object: I): TopLogprob {
+    const message = createBaseTopLogprob();
+    message.token = object.token ?? "";
+    message.logprob = object.logprob ?? 0;
+    return message;
+  },
+};
+
+function createBaseTokenLogprob(): TokenLogprob {
+  return { token: "", logprob: 0, topLogprobs: [] };
+}
+
+export const TokenLogprob: MessageFns<TokenLogprob> = {
+  encode(message: TokenLogprob, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.logprob !== 0) {
+      writer.uint32(17).double(message.logprob);
+    }
+    for (const v of message.topLogprobs) {
+      TopLogprob.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TokenLogprob {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTokenLogprob();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.logprob = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.topLogprobs.push(TopLogprob.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TokenLogprob {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      logprob: isSet(object.logprob) ? globalThis.Number(object.logprob) : 0,
+      topLogprobs: globalThis.Array.isArray(object?.topLogprobs)
+        ? object.topLogprobs.map((e: any) => TopLogprob.fromJSON(e))
+        : globalThis.Array.isArray(object?.top_logprobs)
+        ? object.top_logprobs.map((e: any) => TopLogprob.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: TokenLogprob): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.logprob !== 0) {
+      obj.logprob = floatToJson(message.logprob);
+    }
+    if (message.topLogprobs?.length) {
+      obj.topLogprobs = message.topLogprobs.map((e) => TopLogprob.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TokenLogprob>, I>>(base?: I): TokenLogprob {
+    return TokenLogprob.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TokenLogprob>, I>>(object: I): TokenLogprob {
+    const message = createBaseTokenLogprob();
+    message.token = object.token ?? "";
+    message.logprob = object.logprob ?? 0;
+    message.topLogprobs = object.topLogprobs?.map((e) => TopLogprob.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseGenerationParameters(): GenerationParameters {
-  return { maxTokens: undefined, temperature: undefined, topP: undefined, stop: [], seed: undefined };
+  return {
+    maxTokens: undefined,
+    temperature: undefined,
+    topP: undefined,
+    stop: [],
+    seed: undefined,
+    logprobs: undefined,
+    topLogprobs: undefined,
+    frequencyPenalty: undefined,
+    presencePenalty: undefined,
+  };
 }
 
 export const GenerationParameters: MessageFns<GenerationParameters> = {
@@ -267,6 +1049,18 @@ export const GenerationParameters: MessageFns<GenerationParameters> = {
     }
     if (message.seed !== undefined) {
       writer.uint32(40).int32(message.seed);
+    }
+    if (message.logprobs !== undefined) {
+      writer.uint32(48).bool(message.logprobs);
+    }
+    if (message.topLogprobs !== undefined) {
+      writer.uint32(56).int32(message.topLogprobs);
+    }
+    if (message.frequencyPenalty !== undefined) {
+      writer.uint32(65).double(message.frequencyPenalty);
+    }
+    if (message.presencePenalty !== undefined) {
+      writer.uint32(73).double(message.presencePenalty);
     }
     return writer;
   },
@@ -324,6 +1118,38 @@ export const GenerationParameters: MessageFns<GenerationParameters> = {
             message.seed = reader.int32();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.logprobs = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.topLogprobs = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.frequencyPenalty = reader.double();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.presencePenalty = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -351,6 +1177,22 @@ export const GenerationParameters: MessageFns<GenerationParameters> = {
         : undefined,
       stop: globalThis.Array.isArray(object?.stop) ? object.stop.map((e: any) => globalThis.String(e)) : [],
       seed: isSet(object.seed) ? globalThis.Number(object.seed) : undefined,
+      logprobs: isSet(object.logprobs) ? globalThis.Boolean(object.logprobs) : undefined,
+      topLogprobs: isSet(object.topLogprobs)
+        ? globalThis.Number(object.topLogprobs)
+        : isSet(object.top_logprobs)
+        ? globalThis.Number(object.top_logprobs)
+        : undefined,
+      frequencyPenalty: isSet(object.frequencyPenalty)
+        ? globalThis.Number(object.frequencyPenalty)
+        : isSet(object.frequency_penalty)
+        ? globalThis.Number(object.frequency_penalty)
+        : undefined,
+      presencePenalty: isSet(object.presencePenalty)
+        ? globalThis.Number(object.presencePenalty)
+        : isSet(object.presence_penalty)
+        ? globalThis.Number(object.presence_penalty)
+        : undefined,
     };
   },
 
@@ -371,6 +1213,18 @@ export const GenerationParameters: MessageFns<GenerationParameters> = {
     if (message.seed !== undefined) {
       obj.seed = Math.round(message.seed);
     }
+    if (message.logprobs !== undefined) {
+      obj.logprobs = message.logprobs;
+    }
+    if (message.topLogprobs !== undefined) {
+      obj.topLogprobs = Math.round(message.topLogprobs);
+    }
+    if (message.frequencyPenalty !== undefined) {
+      obj.frequencyPenalty = floatToJson(message.frequencyPenalty);
+    }
+    if (message.presencePenalty !== undefined) {
+      obj.presencePenalty = floatToJson(message.presencePenalty);
+    }
     return obj;
   },
 
@@ -384,6 +1238,10 @@ export const GenerationParameters: MessageFns<GenerationParameters> = {
     message.topP = object.topP ?? undefined;
     message.stop = object.stop?.map((e) => e) || [];
     message.seed = object.seed ?? undefined;
+    message.logprobs = object.logprobs ?? undefined;
+    message.topLogprobs = object.topLogprobs ?? undefined;
+    message.frequencyPenalty = object.frequencyPenalty ?? undefined;
+    message.presencePenalty = object.presencePenalty ?? undefined;
     return message;
   },
 };
@@ -398,6 +1256,9 @@ function createBaseInvokeRequest(): InvokeRequest {
     idempotencyKey: "",
     sessionKey: "",
     priority: undefined,
+    tools: [],
+    toolChoice: undefined,
+    parallelToolCalls: undefined,
   };
 }
 
@@ -426,6 +1287,15 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
     }
     if (message.priority !== undefined) {
       writer.uint32(64).int32(message.priority);
+    }
+    for (const v of message.tools) {
+      Tool.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.toolChoice !== undefined) {
+      ToolChoice.encode(message.toolChoice, writer.uint32(82).fork()).join();
+    }
+    if (message.parallelToolCalls !== undefined) {
+      writer.uint32(88).bool(message.parallelToolCalls);
     }
     return writer;
   },
@@ -507,6 +1377,30 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
             message.priority = reader.int32();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.tools.push(Tool.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.toolChoice = ToolChoice.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.parallelToolCalls = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -541,6 +1435,17 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
         ? globalThis.String(object.session_key)
         : "",
       priority: isSet(object.priority) ? globalThis.Number(object.priority) : undefined,
+      tools: globalThis.Array.isArray(object?.tools) ? object.tools.map((e: any) => Tool.fromJSON(e)) : [],
+      toolChoice: isSet(object.toolChoice)
+        ? ToolChoice.fromJSON(object.toolChoice)
+        : isSet(object.tool_choice)
+        ? ToolChoice.fromJSON(object.tool_choice)
+        : undefined,
+      parallelToolCalls: isSet(object.parallelToolCalls)
+        ? globalThis.Boolean(object.parallelToolCalls)
+        : isSet(object.parallel_tool_calls)
+        ? globalThis.Boolean(object.parallel_tool_calls)
+        : undefined,
     };
   },
 
@@ -570,6 +1475,15 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
     if (message.priority !== undefined) {
       obj.priority = Math.round(message.priority);
     }
+    if (message.tools?.length) {
+      obj.tools = message.tools.map((e) => Tool.toJSON(e));
+    }
+    if (message.toolChoice !== undefined) {
+      obj.toolChoice = ToolChoice.toJSON(message.toolChoice);
+    }
+    if (message.parallelToolCalls !== undefined) {
+      obj.parallelToolCalls = message.parallelToolCalls;
+    }
     return obj;
   },
 
@@ -588,6 +1502,11 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
     message.idempotencyKey = object.idempotencyKey ?? "";
     message.sessionKey = object.sessionKey ?? "";
     message.priority = object.priority ?? undefined;
+    message.tools = object.tools?.map((e) => Tool.fromPartial(e)) || [];
+    message.toolChoice = (object.toolChoice !== undefined && object.toolChoice !== null)
+      ? ToolChoice.fromPartial(object.toolChoice)
+      : undefined;
+    message.parallelToolCalls = object.parallelToolCalls ?? undefined;
     return message;
   },
 };
@@ -944,6 +1863,8 @@ function createBaseInvokeResponse(): InvokeResponse {
     usage: undefined,
     timings: undefined,
     callId: "",
+    toolCalls: [],
+    logprobs: [],
   };
 }
 
@@ -969,6 +1890,12 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
     }
     if (message.callId !== "") {
       writer.uint32(58).string(message.callId);
+    }
+    for (const v of message.toolCalls) {
+      ToolCall.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.logprobs) {
+      TokenLogprob.encode(v!, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1042,6 +1969,22 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
             message.callId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.toolCalls.push(ToolCall.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.logprobs.push(TokenLogprob.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1075,6 +2018,14 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
         : isSet(object.call_id)
         ? globalThis.String(object.call_id)
         : "",
+      toolCalls: globalThis.Array.isArray(object?.toolCalls)
+        ? object.toolCalls.map((e: any) => ToolCall.fromJSON(e))
+        : globalThis.Array.isArray(object?.tool_calls)
+        ? object.tool_calls.map((e: any) => ToolCall.fromJSON(e))
+        : [],
+      logprobs: globalThis.Array.isArray(object?.logprobs)
+        ? object.logprobs.map((e: any) => TokenLogprob.fromJSON(e))
+        : [],
     };
   },
 
@@ -1101,6 +2052,12 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
     if (message.callId !== "") {
       obj.callId = message.callId;
     }
+    if (message.toolCalls?.length) {
+      obj.toolCalls = message.toolCalls.map((e) => ToolCall.toJSON(e));
+    }
+    if (message.logprobs?.length) {
+      obj.logprobs = message.logprobs.map((e) => TokenLogprob.toJSON(e));
+    }
     return obj;
   },
 
@@ -1120,12 +2077,14 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
       ? Timings.fromPartial(object.timings)
       : undefined;
     message.callId = object.callId ?? "";
+    message.toolCalls = object.toolCalls?.map((e) => ToolCall.fromPartial(e)) || [];
+    message.logprobs = object.logprobs?.map((e) => TokenLogprob.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseInvokeChunk(): InvokeChunk {
-  return { delta: "", done: undefined };
+  return { delta: "", done: undefined, toolCalls: [] };
 }
 
 export const InvokeChunk: MessageFns<InvokeChunk> = {
@@ -1135,6 +2094,9 @@ export const InvokeChunk: MessageFns<InvokeChunk> = {
     }
     if (message.done !== undefined) {
       InvokeResponse.encode(message.done, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.toolCalls) {
+      ToolCallDelta.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1168,6 +2130,14 @@ export const InvokeChunk: MessageFns<InvokeChunk> = {
             message.done = InvokeResponse.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toolCalls.push(ToolCallDelta.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1184,6 +2154,11 @@ export const InvokeChunk: MessageFns<InvokeChunk> = {
     return {
       delta: isSet(object.delta) ? globalThis.String(object.delta) : "",
       done: isSet(object.done) ? InvokeResponse.fromJSON(object.done) : undefined,
+      toolCalls: globalThis.Array.isArray(object?.toolCalls)
+        ? object.toolCalls.map((e: any) => ToolCallDelta.fromJSON(e))
+        : globalThis.Array.isArray(object?.tool_calls)
+        ? object.tool_calls.map((e: any) => ToolCallDelta.fromJSON(e))
+        : [],
     };
   },
 
@@ -1194,6 +2169,9 @@ export const InvokeChunk: MessageFns<InvokeChunk> = {
     }
     if (message.done !== undefined) {
       obj.done = InvokeResponse.toJSON(message.done);
+    }
+    if (message.toolCalls?.length) {
+      obj.toolCalls = message.toolCalls.map((e) => ToolCallDelta.toJSON(e));
     }
     return obj;
   },
@@ -1207,6 +2185,7 @@ export const InvokeChunk: MessageFns<InvokeChunk> = {
     message.done = (object.done !== undefined && object.done !== null)
       ? InvokeResponse.fromPartial(object.done)
       : undefined;
+    message.toolCalls = object.toolCalls?.map((e) => ToolCallDelta.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1365,7 +2344,7 @@ export const Route: MessageFns<Route> = {
 };
 
 function createBaseTaskInfo(): TaskInfo {
-  return { name: "", namespace: "", source: "", priority: 0, timeoutMs: 0, jsonSchema: "", routes: [] };
+  return { name: "", namespace: "", source: "", priority: 0, timeoutMs: 0, jsonSchema: "", routes: [], tools: [] };
 }
 
 export const TaskInfo: MessageFns<TaskInfo> = {
@@ -1390,6 +2369,9 @@ export const TaskInfo: MessageFns<TaskInfo> = {
     }
     for (const v of message.routes) {
       Route.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.tools) {
+      Tool.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -1463,6 +2445,14 @@ export const TaskInfo: MessageFns<TaskInfo> = {
             message.routes.push(Route.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.tools.push(Tool.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1492,6 +2482,7 @@ export const TaskInfo: MessageFns<TaskInfo> = {
         ? globalThis.String(object.json_schema)
         : "",
       routes: globalThis.Array.isArray(object?.routes) ? object.routes.map((e: any) => Route.fromJSON(e)) : [],
+      tools: globalThis.Array.isArray(object?.tools) ? object.tools.map((e: any) => Tool.fromJSON(e)) : [],
     };
   },
 
@@ -1518,6 +2509,9 @@ export const TaskInfo: MessageFns<TaskInfo> = {
     if (message.routes?.length) {
       obj.routes = message.routes.map((e) => Route.toJSON(e));
     }
+    if (message.tools?.length) {
+      obj.tools = message.tools.map((e) => Tool.toJSON(e));
+    }
     return obj;
   },
 
@@ -1533,6 +2527,7 @@ export const TaskInfo: MessageFns<TaskInfo> = {
     message.timeoutMs = object.timeoutMs ?? 0;
     message.jsonSchema = object.jsonSchema ?? "";
     message.routes = object.routes?.map((e) => Route.fromPartial(e)) || [];
+    message.tools = object.tools?.map((e) => Tool.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1613,7 +2608,7 @@ export const ListTasksResponse: MessageFns<ListTasksResponse> = {
  * field), NOT_FOUND (no such task), RESOURCE_EXHAUSTED (request too large, or a sheddable call
  * refused because the queue is full), DEADLINE_EXCEEDED (no answer within the deadline),
  * UNAVAILABLE (try again later: Redis unreachable, the specialist failed after retries),
- * FAILED_PRECONDITION (the answer did not satisfy the JSON schema). The trailing metadata key
+ * FAILED_PRECONDITION (the answer did not satisfy the JSON schema or the tool contract). The trailing metadata key
  * `slm-error-reason` carries a stable machine-readable reason such as TASK_NOT_FOUND.
  */
 export type AgentRouterService = typeof AgentRouterService;

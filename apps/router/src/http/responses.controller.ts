@@ -1,0 +1,97 @@
+import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  RESPONSES_FIELD_NAMES,
+  asCallFailure,
+  checkRequestSize,
+  responsesCallOf,
+  validateCall,
+} from '@slm-fleet/calls';
+import type { StreamDelta } from '@slm-fleet/queue';
+import { ROUTER_CORE, type RouterCore } from '../router-core.js';
+import { errorBody } from './openai-responses.js';
+import { newId, responseBody, slotsOf, unixSeconds, type ResponseHead } from './responses-bodies.js';
+import { ResponseEvents, type ResponseEvent } from './responses-stream.js';
+
+/** Express parses the JSON body onto the request. */
+type Request = IncomingMessage & { body?: { model?: unknown } };
+type Response = ServerResponse;
+
+const header = (req: Request, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+function sendJson(res: Response, status: number, body: object): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * OpenAI's Responses API, stateless: `POST /v1/responses` takes the whole conversation in
+ * `input` and answers a `response` object that is never stored (`store: false`;
+ * `previous_response_id` is refused). Calls take the same path as chat completions and gRPC
+ * (validation, dispatch, result checks); only the encoding differs. Optional headers:
+ * Idempotency-Key, X-Slm-Priority, X-Slm-Timeout-Ms, traceparent.
+ */
+@Controller('v1')
+export class ResponsesController {
+  constructor(@Inject(ROUTER_CORE) private readonly core: RouterCore) {}
+
+  @Post('responses')
+  async create(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const end = this.core.metrics.startCall(typeof req.body?.model === 'string' ? req.body.model : '');
+    const aborted = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) aborted.abort();
+    });
+    let events: ResponseEvents | undefined;
+    // Headers go out with the first event, so a call refused before any output (an unknown
+    // task, a full queue) still gets its HTTP status rather than an error event.
+    const send = (list: ResponseEvent[]): void => {
+      if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+      for (const event of list) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    };
+    try {
+      checkRequestSize(Number(header(req, 'content-length') ?? 0), this.core.maxRequestBytes);
+      const idempotencyKey = header(req, 'idempotency-key');
+      const priority = header(req, 'x-slm-priority');
+      const { request, stream, settings } = responsesCallOf(req.body, {
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        ...(priority ? { priority } : {}),
+      });
+      const call = validateCall(request, RESPONSES_FIELD_NAMES, this.core.validators);
+      const head: ResponseHead = { id: newId('resp'), createdAt: unixSeconds(), task: call.task, settings };
+      const timeoutMs = Number(header(req, 'x-slm-timeout-ms'));
+      const traceparent = header(req, 'traceparent');
+      const streamed = stream ? new ResponseEvents(head) : undefined;
+      events = streamed;
+      const answer = await this.core.dispatcher.dispatch(call, {
+        cancelled: aborted.signal,
+        ...(timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {}),
+        ...(traceparent ? { traceparent } : {}),
+        ...(streamed ? { onDelta: (delta: StreamDelta) => send(streamed.delta(delta)) } : {}),
+        fieldNames: RESPONSES_FIELD_NAMES,
+      });
+      end('OK');
+      if (!streamed) {
+        sendJson(res, 200, responseBody(head, answer, slotsOf(answer)));
+        return;
+      }
+      send(streamed.finish(answer));
+      res.end();
+    } catch (error) {
+      const failure = asCallFailure(error);
+      end(failure.code);
+      if (res.writableEnded || aborted.signal.aborted) return;
+      // Mid-stream the status is already sent: an error event and response.failed say it.
+      if (events && res.headersSent) {
+        send(events.fail(failure));
+        res.end();
+        return;
+      }
+      const { status, body } = errorBody(failure);
+      sendJson(res, status, body);
+    }
+  }
+}
