@@ -2,7 +2,8 @@
 
 require_tools() {
   local missing=()
-  for tool in node npm go python3 openssl curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  # cmake and c++ build llama-server for the engine tests (scripts/lib/llamacpp.sh).
+  for tool in node npm go python3 openssl curl cmake c++; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   [ ${#missing[@]} -eq 0 ] || die "missing prerequisites: ${missing[*]} (see README: Prerequisites)"
   require_node
   go version | grep -Eq 'go1\.(2[6-9]|[3-9][0-9])' || die "Go >= 1.26 is required to build the platform, found: $(go version)"

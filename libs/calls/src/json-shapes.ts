@@ -57,3 +57,15 @@ export function contentText(value: unknown, at: string): string | null {
     })
     .join('');
 }
+
+/** The X-Slm-Priority header of the HTTP doors, as a number. */
+export function priorityOf(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  if (!/^-?\d+$/.test(header))
+    throw invalidArgument('X-Slm-Priority header', `must be a whole number, got "${header}"`);
+  return Number(header);
+}
+
+/** Keeps the defined values only, so a CallRequest says exactly what the caller gave. */
+export const defined = <T extends object>(values: T): T =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as T;

@@ -1,7 +1,16 @@
 import { invalidArgument } from './call-failure.js';
 import type { CallMessage, CallRequest, CallTool, CallToolChoice, CallToolCall } from './call-request.js';
 import { checkKnownFields } from './openai-fields.js';
-import { contentText, isObject, optionalBoolean, optionalNumber, optionalString, type Body } from './json-shapes.js';
+import {
+  contentText,
+  defined,
+  isObject,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  priorityOf,
+  type Body,
+} from './json-shapes.js';
 
 /** A chat completion request to the OpenAI-compatible front door, mapped to a call. */
 export interface OpenAiCall {
@@ -106,17 +115,6 @@ function schemaOf(value: unknown): string | undefined {
   }
   throw invalidArgument('response_format.type', 'must be text, json_object or json_schema');
 }
-
-function priorityOf(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  if (!/^-?\d+$/.test(header))
-    throw invalidArgument('X-Slm-Priority header', `must be a whole number, got "${header}"`);
-  return Number(header);
-}
-
-/** Keeps the defined values only, so a ValidCall says exactly what the caller gave. */
-const defined = <T extends object>(values: T): T =>
-  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as T;
 
 /**
  * Maps an OpenAI chat completion body to a call: `model` is the task name. Shape errors name

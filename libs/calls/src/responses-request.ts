@@ -1,6 +1,14 @@
 import { invalidArgument } from './call-failure.js';
 import type { CallMessage, CallRequest, CallTool, CallToolChoice, FieldNames } from './call-request.js';
-import { isObject, optionalBoolean, optionalNumber, optionalString, type Body } from './json-shapes.js';
+import {
+  defined,
+  isObject,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  priorityOf,
+  type Body,
+} from './json-shapes.js';
 import { checkKnownResponsesFields } from './responses-fields.js';
 import { inputMessages } from './responses-input.js';
 
@@ -153,17 +161,6 @@ function logprobsAsked(value: unknown): boolean {
     })
     .some(Boolean);
 }
-
-function priorityOf(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  if (!/^-?\d+$/.test(header))
-    throw invalidArgument('X-Slm-Priority header', `must be a whole number, got "${header}"`);
-  return Number(header);
-}
-
-/** Keeps the defined values only, so a CallRequest says exactly what the caller gave. */
-const defined = <T extends object>(values: T): T =>
-  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as T;
 
 /**
  * Maps an OpenAI Responses API request (`POST /v1/responses`) to a call: `model` is the task,

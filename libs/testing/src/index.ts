@@ -22,3 +22,4 @@ export {
 } from './pod-runner.js';
 export { slmFleetBin, spawnCli, type CliProcess, type ProcessExit } from './cli-process.js';
 export { docBlock, docCodeBlock, runDocScript, withValues } from './doc-blocks.js';
+export { llamaCppFiles, startLlamaServer, type LlamaServer } from './llama-server.js';

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OPENAI_FIELD_NAMES, asCallFailure, checkRequestSize, openAiCallOf, validateCall } from '@slm-fleet/calls';
+import type { ServerResponse } from 'node:http';
+import { OPENAI_FIELD_NAMES, asCallFailure, openAiCallOf, validateCall } from '@slm-fleet/calls';
 import { ROUTER_CORE, type RouterCore } from '../router-core.js';
+import { callHeaders, clientGone, sendJson, type JsonRequest } from './http-io.js';
 import type { StreamDelta } from '@slm-fleet/queue';
 import {
   chunkBody,
@@ -13,20 +14,6 @@ import {
   usageChunkBody,
 } from './openai-responses.js';
 import { modelAnswer } from './model-bodies.js';
-
-/** Express parses the JSON body onto the request. */
-type Request = IncomingMessage & { body?: { model?: unknown } };
-type Response = ServerResponse;
-
-const header = (req: Request, name: string): string | undefined => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
-function sendJson(res: Response, status: number, body: object): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
 
 /**
  * The OpenAI-compatible front door: `model` names the task. Calls take the same path as gRPC
@@ -44,30 +31,20 @@ export class OpenAiController {
 
   /** One task as a model; OpenAI's model_not_found (404) for a name no task has. */
   @Get('models/:model')
-  model(@Param('model') model: string, @Res() res: Response): void {
+  model(@Param('model') model: string, @Res() res: ServerResponse): void {
     const { status, body } = modelAnswer(model, this.core.routingTable(), this.core.routingSynced());
     sendJson(res, status, body);
   }
 
   @Post('chat/completions')
-  async chatCompletions(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async chatCompletions(@Req() req: JsonRequest, @Res() res: ServerResponse): Promise<void> {
     const end = this.core.metrics.startCall(typeof req.body?.model === 'string' ? req.body.model : '');
-    const aborted = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) aborted.abort();
-    });
+    const gone = clientGone(res);
     let streaming = false;
     try {
-      checkRequestSize(Number(header(req, 'content-length') ?? 0), this.core.maxRequestBytes);
-      const idempotencyKey = header(req, 'idempotency-key');
-      const priority = header(req, 'x-slm-priority');
-      const { request, stream, includeUsage } = openAiCallOf(req.body, {
-        ...(idempotencyKey ? { idempotencyKey } : {}),
-        ...(priority ? { priority } : {}),
-      });
+      const headers = callHeaders(req, this.core.maxRequestBytes);
+      const { request, stream, includeUsage } = openAiCallOf(req.body, headers.request);
       const call = validateCall(request, OPENAI_FIELD_NAMES, this.core.validators);
-      const timeoutMs = Number(header(req, 'x-slm-timeout-ms'));
-      const traceparent = header(req, 'traceparent');
       const id = `chatcmpl-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
       const send = (body: object): void => {
         if (!streaming) {
@@ -78,9 +55,8 @@ export class OpenAiController {
         res.write(`data: ${JSON.stringify(body)}\n\n`);
       };
       const answer = await this.core.dispatcher.dispatch(call, {
-        cancelled: aborted.signal,
-        ...(timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {}),
-        ...(traceparent ? { traceparent } : {}),
+        cancelled: gone,
+        ...headers.dispatch,
         ...(stream ? { onDelta: (delta: StreamDelta) => send(chunkBody(id, call.task, deltaBody(delta))) } : {}),
         fieldNames: OPENAI_FIELD_NAMES,
       });
@@ -96,7 +72,7 @@ export class OpenAiController {
       const failure = asCallFailure(error);
       end(failure.code);
       const { status, body } = errorBody(failure);
-      if (res.writableEnded || aborted.signal.aborted) return;
+      if (res.writableEnded || gone.aborted) return;
       // Mid-stream the status is already sent: an error event is how OpenAI clients learn of it.
       if (streaming) res.end(`data: ${JSON.stringify(body)}\n\n`);
       else sendJson(res, status, body);

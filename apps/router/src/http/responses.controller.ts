@@ -1,31 +1,12 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  RESPONSES_FIELD_NAMES,
-  asCallFailure,
-  checkRequestSize,
-  responsesCallOf,
-  validateCall,
-} from '@slm-fleet/calls';
+import type { ServerResponse } from 'node:http';
+import { RESPONSES_FIELD_NAMES, asCallFailure, responsesCallOf, validateCall } from '@slm-fleet/calls';
 import type { StreamDelta } from '@slm-fleet/queue';
 import { ROUTER_CORE, type RouterCore } from '../router-core.js';
+import { callHeaders, clientGone, sendJson, type JsonRequest } from './http-io.js';
 import { errorBody } from './openai-responses.js';
 import { newId, responseBody, slotsOf, unixSeconds, type ResponseHead } from './responses-bodies.js';
 import { ResponseEvents, type ResponseEvent } from './responses-stream.js';
-
-/** Express parses the JSON body onto the request. */
-type Request = IncomingMessage & { body?: { model?: unknown } };
-type Response = ServerResponse;
-
-const header = (req: Request, name: string): string | undefined => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
-function sendJson(res: Response, status: number, body: object): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
 
 /**
  * OpenAI's Responses API, stateless: `POST /v1/responses` takes the whole conversation in
@@ -39,12 +20,9 @@ export class ResponsesController {
   constructor(@Inject(ROUTER_CORE) private readonly core: RouterCore) {}
 
   @Post('responses')
-  async create(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async create(@Req() req: JsonRequest, @Res() res: ServerResponse): Promise<void> {
     const end = this.core.metrics.startCall(typeof req.body?.model === 'string' ? req.body.model : '');
-    const aborted = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) aborted.abort();
-    });
+    const gone = clientGone(res);
     let events: ResponseEvents | undefined;
     // Headers go out with the first event, so a call refused before any output (an unknown
     // task, a full queue) still gets its HTTP status rather than an error event.
@@ -53,23 +31,15 @@ export class ResponsesController {
       for (const event of list) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
     try {
-      checkRequestSize(Number(header(req, 'content-length') ?? 0), this.core.maxRequestBytes);
-      const idempotencyKey = header(req, 'idempotency-key');
-      const priority = header(req, 'x-slm-priority');
-      const { request, stream, settings } = responsesCallOf(req.body, {
-        ...(idempotencyKey ? { idempotencyKey } : {}),
-        ...(priority ? { priority } : {}),
-      });
+      const headers = callHeaders(req, this.core.maxRequestBytes);
+      const { request, stream, settings } = responsesCallOf(req.body, headers.request);
       const call = validateCall(request, RESPONSES_FIELD_NAMES, this.core.validators);
       const head: ResponseHead = { id: newId('resp'), createdAt: unixSeconds(), task: call.task, settings };
-      const timeoutMs = Number(header(req, 'x-slm-timeout-ms'));
-      const traceparent = header(req, 'traceparent');
       const streamed = stream ? new ResponseEvents(head) : undefined;
       events = streamed;
       const answer = await this.core.dispatcher.dispatch(call, {
-        cancelled: aborted.signal,
-        ...(timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {}),
-        ...(traceparent ? { traceparent } : {}),
+        cancelled: gone,
+        ...headers.dispatch,
         ...(streamed ? { onDelta: (delta: StreamDelta) => send(streamed.delta(delta)) } : {}),
         fieldNames: RESPONSES_FIELD_NAMES,
       });
@@ -83,7 +53,7 @@ export class ResponsesController {
     } catch (error) {
       const failure = asCallFailure(error);
       end(failure.code);
-      if (res.writableEnded || aborted.signal.aborted) return;
+      if (res.writableEnded || gone.aborted) return;
       // Mid-stream the status is already sent: an error event and response.failed say it.
       if (events && res.headersSent) {
         send(events.fail(failure));
