@@ -58,7 +58,21 @@ function checkAnswered(open: Unanswered, at: string): void {
   }
 }
 
+/** Roles whose plain text messages need no more than a type check: the common case, kept cheap. */
+const PLAIN_ROLES = new Set(['system', 'user', 'assistant']);
+
 function checkMessage(m: CallMessage, i: number, names: FieldNames, ids: Set<string>, open: Unanswered): ChatMessage {
+  // Most messages of most calls: text from system, user or assistant, nothing to answer.
+  if (
+    open.size === 0 &&
+    typeof m.content === 'string' &&
+    PLAIN_ROLES.has(m.role) &&
+    m.name === undefined &&
+    m.toolCallId === undefined &&
+    !m.toolCalls?.length
+  ) {
+    return { role: m.role as ChatMessage['role'], content: m.content };
+  }
   const at = `${names.messages}[${i}]`;
   if (!(ROLES as readonly string[]).includes(m.role)) {
     const hint = m.role === 'function' ? ' (the function role is replaced by tool)' : '';

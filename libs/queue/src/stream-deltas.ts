@@ -21,7 +21,8 @@ export const emptyAnswer = (): PartialAnswer => ({ text: '', toolCalls: [] });
 /** Adds a delta to an answer (in place). A tool call's id and name come once, its arguments in pieces. */
 export function applyDelta(answer: PartialAnswer, delta: StreamDelta): void {
   if (delta.text) answer.text += delta.text;
-  for (const piece of delta.toolCalls ?? []) {
+  if (!delta.toolCalls) return;
+  for (const piece of delta.toolCalls) {
     const call = (answer.toolCalls[piece.index] ??= { id: '', name: '', arguments: '' });
     if (piece.id) call.id = piece.id;
     if (piece.name) call.name = piece.name;

@@ -115,9 +115,12 @@ export class CompletionStreamReader {
     }
     for (const choice of chunk.choices ?? []) {
       const text = choice.delta?.content;
-      const toolCalls = choice.delta?.tool_calls?.map((piece) => this.toolCallDelta(piece));
-      if (text || toolCalls?.length) {
-        const delta: StreamDelta = { ...(text ? { text } : {}), ...(toolCalls?.length ? { toolCalls } : {}) };
+      const pieces = choice.delta?.tool_calls;
+      // Per token: no spreads or maps unless the chunk carries tool calls.
+      if (text || pieces?.length) {
+        const delta: StreamDelta = {};
+        if (text) delta.text = text;
+        if (pieces?.length) delta.toolCalls = pieces.map((piece) => this.toolCallDelta(piece));
         applyDelta(this.answer, delta);
         this.onDelta(delta);
       }
