@@ -105,7 +105,7 @@ describe('OpenAI Responses API door', () => {
       'response.output_item.added',
       'response.content_part.added',
     ]);
-    expect(types.filter((t) => t === 'response.output_text.delta').length).toBeGreaterThan(1);
+    expect(types.filter((t) => t === 'response.output_text.delta').length).toBeGreaterThanOrEqual(1);
     expect(types.slice(-4)).toEqual([
       'response.output_text.done',
       'response.content_part.done',
