@@ -116,6 +116,22 @@ describe('router scheduling', () => {
     expect((await simStats(engine)).requests).toBe(1);
   });
 
+  it("counts gRPC calls that run out of time as DEADLINE_EXCEEDED in the router's metrics, not CANCELLED", async () => {
+    const count = async (code: string): Promise<number> => {
+      const metrics = await (await fetch(`http://127.0.0.1:${router.port}/metrics`)).text();
+      const line = new RegExp(`^slm_fleet_router_calls_total\\{task="slow-task",code="${code}"\\} (\\d+)$`, 'm');
+      return Number(line.exec(metrics)?.[1] ?? 0);
+    };
+    const [timedOutBefore, cancelledBefore] = [await count('DEADLINE_EXCEEDED'), await count('CANCELLED')];
+    // No worker serves slow-task now: each call waits in the queue until its deadline.
+    const calls = Array.from({ length: 10 }, (_, i) =>
+      failureOf(client.invoke({ task: 'slow-task', prompt: `late ${i}` }, { deadlineMs: 300 })),
+    );
+    expect((await Promise.all(calls)).map((f) => f.code)).toEqual(Array(10).fill(status.DEADLINE_EXCEEDED));
+    await eventually(async () => expect(await count('DEADLINE_EXCEEDED')).toBe(timedOutBefore + 10));
+    expect(await count('CANCELLED')).toBe(cancelledBefore);
+  });
+
   it('stops the engine call of a running call whose caller cancels', async () => {
     const engine = await startSimulator({ tpot: '100ms', outputTokens: 600 });
     perTest.push(engine, await startWorker(env(), 'slow', engine));

@@ -33,6 +33,11 @@ const SWEEP_INTERVAL_MS = 500;
 /** A call is checked when nothing was heard of it for this long. */
 const RECHECK_AFTER_MS = 1000;
 const MAX_CHECKS_PER_SWEEP = 200;
+/**
+ * A cancel this close to the deadline is the deadline's: timers and clocks of grpc-js and ours
+ * differ by a few milliseconds.
+ */
+const DEADLINE_RACE_MS = 20;
 /** How often a call that shares an earlier call's job reads that job. */
 const FOLLOW_INTERVAL_MS = 50;
 
@@ -139,7 +144,9 @@ export class CallDispatcher {
     const pending = new PendingCall(callId, jobId, route.queue, route.specialist, deadline, options.onDelta, now);
     this.pending.set(callId, pending);
     const timer = setTimeout(() => this.withdraw(pending, 'deadline'), deadline - now);
-    const onCancel = (): void => this.withdraw(pending, 'cancelled');
+    // grpc-js cancels a call whose deadline passed, racing our own timer: that is a timeout.
+    const onCancel = (): void =>
+      this.withdraw(pending, Date.now() >= deadline - DEADLINE_RACE_MS ? 'deadline' : 'cancelled');
     options.cancelled?.addEventListener('abort', onCancel, { once: true });
     try {
       const tools = {
