@@ -140,6 +140,29 @@ describe('router gRPC API', () => {
     expect(metrics).toMatch(/slm_fleet_worker_calls_total\{[^}]*\} \d+/);
   });
 
+  it('refuses an idempotency key reused for a different request, on both doors, and runs nothing', async () => {
+    const key = `reused-${Date.now()}`;
+    const first = await client.invoke({ task: 'summarize', prompt: 'the first request', idempotencyKey: key });
+    const refused = await failureOf(
+      client.invoke({ task: 'summarize', prompt: 'another request', idempotencyKey: key }),
+    );
+    expect(refused.code).toBe(status.FAILED_PRECONDITION);
+    expect(refused.reason).toBe('IDEMPOTENCY_KEY_REUSED');
+    const http = await fetch(`http://127.0.0.1:${router.port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify({ model: 'summarize', messages: [{ role: 'user', content: 'yet another' }] }),
+    });
+    expect(http.status).toBe(409);
+    expect(((await http.json()) as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // The same request under the key still gets its answer; the same key on another task is another call.
+    expect((await client.invoke({ task: 'summarize', prompt: 'the first request', idempotencyKey: key })).callId).toBe(
+      first.callId,
+    );
+    const other = await client.invoke({ task: 'extract-invoice', prompt: 'Invoice 1: 3 EUR', idempotencyKey: key });
+    expect(other.callId).not.toBe(first.callId);
+  });
+
   it('exports per-Specialist metrics an autoscaler (or KEDA) can use', async () => {
     await client.invoke({ task: 'summarize', prompt: 'count me' });
     const metrics = await (await fetch(`http://127.0.0.1:${router.port}/metrics`)).text();

@@ -43,6 +43,7 @@ const HTTP_STATUS: Record<FailureCode, number> = {
 /** The HTTP status of a failure on the OpenAI-compatible front door. */
 export function httpStatusOf(failure: CallFailure): number {
   if (failure.reason === 'REQUEST_TOO_LARGE') return 413;
+  if (failure.reason === 'IDEMPOTENCY_KEY_REUSED') return 409;
   return HTTP_STATUS[failure.code];
 }
 

@@ -60,6 +60,8 @@ export interface CallJobData {
   replyTo: string;
   /** Engine retries after a transient error (from AgentTask.spec.retries). */
   retries: number;
+  /** For a call with an idempotency key: a hash of the request, so a key reused for another is refused. */
+  requestFingerprint?: string;
   /** W3C trace context of the call, when the caller sent one. */
   traceparent?: string;
   sessionKey?: string;

@@ -26,7 +26,7 @@ import {
 import { pickRoute, type TaskRoute } from '@slm-fleet/routing';
 import { PendingCall, failureOfCallError } from './pending-call.js';
 import type { QueueRegistry } from './queue-registry.js';
-import { jobIdFor, shedding, taskNotFound } from './dispatch-decisions.js';
+import { jobIdFor, keyReused, requestFingerprint, shedding, taskNotFound } from './dispatch-decisions.js';
 
 /** How often waiting calls are checked against their jobs, in case a reply was lost. */
 const SWEEP_INTERVAL_MS = 500;
@@ -171,8 +171,9 @@ export class CallDispatcher {
         retries: task.retries,
         ...(options.traceparent ? { traceparent: options.traceparent } : {}),
         ...(call.sessionKey ? { sessionKey: call.sessionKey } : {}),
+        ...(call.idempotencyKey ? { requestFingerprint: requestFingerprint(call) } : {}),
       };
-      await this.enqueue(pending, data, priority, call.idempotencyKey !== undefined);
+      await this.enqueue(pending, data, priority, call.idempotencyKey);
       this.deps.observer.onQueued(route.specialist);
       const result = await pending.result;
       this.deps.observer.onAnswered(route.specialist, result);
@@ -193,18 +194,22 @@ export class CallDispatcher {
     }
   }
 
-  private async enqueue(pending: PendingCall, data: CallJobData, priority: number, idempotent: boolean): Promise<void> {
+  private async enqueue(pending: PendingCall, data: CallJobData, priority: number, key?: string): Promise<void> {
     const queue = this.deps.queues.queue(pending.queueName);
     const add = (): Promise<Job> => queue.add(CALL_JOB_NAME, data, callJobOptions(pending.jobId, priority));
     try {
       await add();
       this.deps.queues.noteAdded(pending.queueName);
-      if (!idempotent) return;
+      if (key === undefined) return;
       // Same key as an earlier call: BullMQ kept the earlier job. Answer from it, or run again
-      // if it failed (a failure is not an answer worth repeating).
+      // if it failed (a failure is not an answer worth repeating); another request under the
+      // same key is refused (jobs queued before fingerprints existed carry none: trusted).
       const job = await queue.getJob(pending.jobId);
       const earlier = job?.data as CallJobData | undefined;
       if (!job || earlier?.callId === pending.callId) return;
+      if (earlier?.requestFingerprint && earlier.requestFingerprint !== data.requestFingerprint) {
+        throw keyReused(key, data.task);
+      }
       if (job.failedReason) {
         await job.remove();
         await add();

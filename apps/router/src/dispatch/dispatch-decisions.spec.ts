@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SpecialistRoute, TaskRoute } from '@slm-fleet/routing';
-import { jobIdFor, shedding, taskNotFound } from './dispatch-decisions.js';
+import type { ValidCall } from '@slm-fleet/calls';
+import { jobIdFor, keyReused, requestFingerprint, shedding, taskNotFound } from './dispatch-decisions.js';
 
 const route: SpecialistRoute = { specialist: 'ns/a', queue: '{ns.a}', weight: 1, ready: true, maxWaiting: 10 };
 
@@ -39,5 +40,30 @@ describe('jobIdFor', () => {
   it('scopes the key by task and never contains a colon', () => {
     expect(jobIdFor('extract', 'k-1')).toBe('idem.extract.k-1');
     expect(jobIdFor('extract', 'k-1')).not.toBe(jobIdFor('triage', 'k-1'));
+  });
+});
+
+describe('requestFingerprint', () => {
+  const call: ValidCall = { task: 't', messages: [{ role: 'user', content: 'hi' }], params: { max_tokens: 5 } };
+
+  it('is the same for the same request, whatever its key, session or priority', () => {
+    expect(requestFingerprint({ ...call, idempotencyKey: 'a', sessionKey: 's', priority: 3 })).toBe(
+      requestFingerprint({ ...call, idempotencyKey: 'b' }),
+    );
+  });
+
+  it.each<[string, Partial<ValidCall>]>([
+    ['another prompt', { messages: [{ role: 'user', content: 'hello' }] }],
+    ['other parameters', { params: { max_tokens: 6 } }],
+    ['a schema', { jsonSchema: { type: 'object' } }],
+    ['tools', { tools: [{ type: 'function', function: { name: 'f' } }] }],
+    ['a tool choice', { toolChoice: 'required' }],
+  ])('differs for %s', (_, change) => {
+    expect(requestFingerprint({ ...call, ...change })).not.toBe(requestFingerprint(call));
+  });
+
+  it('refuses a reused key with FAILED_PRECONDITION, naming the key and the task', () => {
+    expect(keyReused('k1', 'ns/t')).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(keyReused('k1', 'ns/t').message).toMatch(/"k1" was used for a different request to task ns\/t/);
   });
 });

@@ -1,4 +1,5 @@
-import { CallFailure } from '@slm-fleet/calls';
+import { createHash } from 'node:crypto';
+import { CallFailure, type ValidCall } from '@slm-fleet/calls';
 import type { SpecialistRoute, TaskRoute } from '@slm-fleet/routing';
 
 /** The job id of an idempotent call: one per task and key (BullMQ ids may not hold ':'). */
@@ -27,5 +28,25 @@ export function taskNotFound(task: string, namespace: string, table: ReadonlyMap
     'NOT_FOUND',
     'TASK_NOT_FOUND',
     `no task named "${task}" in namespace ${namespace} (no AgentTask, and no Specialist lists it); tasks: ${list}`,
+  );
+}
+
+/**
+ * What makes two calls the same request for an idempotency key: everything the answer
+ * depends on (the task is in the job id already). Keys in insertion order: both doors build
+ * a ValidCall the same way, so the same request hashes the same.
+ */
+export function requestFingerprint(call: ValidCall): string {
+  const { messages, params, jsonSchema, tools, toolChoice, parallelToolCalls } = call;
+  const text = JSON.stringify([messages, params, jsonSchema, tools, toolChoice, parallelToolCalls]);
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
+/** A key already used for another request is refused, as payment APIs do, never answered with the other's answer. */
+export function keyReused(key: string, task: string): CallFailure {
+  return new CallFailure(
+    'FAILED_PRECONDITION',
+    'IDEMPOTENCY_KEY_REUSED',
+    `idempotency key "${key}" was used for a different request to task ${task} in the last 10 minutes; use a new key for a new request`,
   );
 }

@@ -103,6 +103,7 @@ export function usageChunkBody(id: string, task: string, answer: Answer): object
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
   404: 'not_found_error',
+  409: 'invalid_request_error',
   413: 'invalid_request_error',
   422: 'invalid_response_error',
   429: 'rate_limit_error',
