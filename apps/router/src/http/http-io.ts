@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkRequestSize } from '@slm-fleet/calls';
+import { checkRequestSize, invalidArgument } from '@slm-fleet/calls';
 
 // What both OpenAI-compatible controllers need of Express's request and Node's response.
 
@@ -34,15 +34,31 @@ export function callHeaders(req: JsonRequest, maxRequestBytes: number) {
   checkRequestSize(Number(header(req, 'content-length') ?? 0), maxRequestBytes);
   const idempotencyKey = header(req, 'idempotency-key');
   const priority = header(req, 'x-slm-priority');
-  const timeoutMs = Number(header(req, 'x-slm-timeout-ms'));
+  const timeoutMs = timeoutOf(header(req, 'x-slm-timeout-ms'));
   const traceparent = header(req, 'traceparent');
   return {
     /** For the request mapping, which checks them. */
     request: { ...(idempotencyKey ? { idempotencyKey } : {}), ...(priority ? { priority } : {}) },
     /** For the dispatcher. */
     dispatch: {
-      ...(timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {}),
+      ...(timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs }),
       ...(traceparent ? { traceparent } : {}),
     },
   };
+}
+
+/** The longest X-Slm-Timeout-Ms: an AgentTask's own timeout bound (one hour). */
+export const MAX_TIMEOUT_MS = 3_600_000;
+
+/** X-Slm-Timeout-Ms, checked: a value the router would misread is refused, never ignored. */
+export function timeoutOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value.trim()) || ms < 1 || ms > MAX_TIMEOUT_MS) {
+    throw invalidArgument(
+      'X-Slm-Timeout-Ms header',
+      `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got "${value.slice(0, 40)}"`,
+    );
+  }
+  return ms;
 }

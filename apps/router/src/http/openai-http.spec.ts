@@ -249,6 +249,26 @@ describe('the OpenAI-compatible HTTP port', () => {
       });
     });
 
+    it.each(['soon', '0', '-5', '1.5', String(2 ** 31)])(
+      'an X-Slm-Timeout-Ms of %s: 400 naming the header, not a silent default or an instant 504',
+      async (value) => {
+        const body = JSON.stringify({ model: 'agent', messages: [{ role: 'user', content: 'hi' }] });
+        const response = await post('/v1/chat/completions', body, { 'x-slm-timeout-ms': value });
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { error: { param: string } }).error.param).toBe('X-Slm-Timeout-Ms header');
+      },
+    );
+
+    it('an X-Slm-Timeout-Ms in range becomes the deadline', async () => {
+      let deadline: number | undefined;
+      script = async (_call, options) => ((deadline = options.deadline), result({ output: 'ok' }));
+      const body = JSON.stringify({ model: 'agent', messages: [{ role: 'user', content: 'hi' }] });
+      const sent = Date.now();
+      expect((await post('/v1/chat/completions', body, { 'x-slm-timeout-ms': '60000' })).status).toBe(200);
+      expect(deadline).toBeGreaterThanOrEqual(sent + 60_000);
+      expect(deadline).toBeLessThan(sent + 70_000);
+    });
+
     it('a body over the limit: 413', async () => {
       const response = await post(
         '/v1/chat/completions',
