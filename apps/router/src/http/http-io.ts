@@ -31,7 +31,7 @@ export function clientGone(res: ServerResponse): AbortSignal {
  * traceparent), after refusing a body declared larger than the router accepts.
  */
 export function callHeaders(req: JsonRequest, maxRequestBytes: number) {
-  checkRequestSize(Number(header(req, 'content-length') ?? 0), maxRequestBytes);
+  checkRequestSize(bodyBytes(req), maxRequestBytes);
   const idempotencyKey = header(req, 'idempotency-key');
   const priority = header(req, 'x-slm-priority');
   const timeoutMs = timeoutOf(header(req, 'x-slm-timeout-ms'));
@@ -61,4 +61,14 @@ export function timeoutOf(value: string | undefined): number | undefined {
     );
   }
   return ms;
+}
+
+/**
+ * The body's size: as declared, or for a chunked body (no Content-Length) as parsed, so the
+ * router's limit holds for both (only the parser's own, twice as large, would otherwise).
+ */
+function bodyBytes(req: JsonRequest): number {
+  const declared = header(req, 'content-length');
+  if (declared !== undefined) return Number(declared);
+  return req.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(req.body));
 }

@@ -269,6 +269,27 @@ describe('the OpenAI-compatible HTTP port', () => {
       expect(deadline).toBeLessThan(sent + 70_000);
     });
 
+    it("a chunked body over the router's limit (no Content-Length): 413 REQUEST_TOO_LARGE", async () => {
+      const text = JSON.stringify({
+        model: 'agent',
+        messages: [{ role: 'user', content: 'x'.repeat(MAX_REQUEST_BYTES) }],
+      });
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(text));
+          controller.close();
+        },
+      });
+      const response = await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+        duplex: 'half',
+      } as RequestInit);
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('REQUEST_TOO_LARGE');
+    });
+
     it('a body over the limit: 413', async () => {
       const response = await post(
         '/v1/chat/completions',
