@@ -19,24 +19,25 @@ import {
   startRouter,
   startSimulator,
   startWorker,
+  ORDER_ID_PARAMETERS,
+  ordersTask,
   stopFleet,
   type FleetProcess,
 } from '../data-plane/fleet.js';
 import { failureOf } from './fleet-helpers.js';
 
-const orderId = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] };
 const refundArguments = {
   type: 'object',
   properties: { order_id: { type: 'string' }, amount: { type: 'number', minimum: 0 } },
   required: ['order_id', 'amount'],
 };
 const TOOLS: Tool[] = [
-  { name: 'lookup_order', description: 'Find an order by id', parameters: orderId },
+  { name: 'lookup_order', description: 'Find an order by id', parameters: ORDER_ID_PARAMETERS },
   // Schemas go as objects or as JSON text.
   { name: 'refund', description: 'Refund an order', parameters: JSON.stringify(refundArguments) },
   { name: 'escalate', description: 'Hand the ticket to a person' },
 ];
-const SCHEMAS: Record<string, object> = { lookup_order: orderId, refund: refundArguments, escalate: {} };
+const SCHEMAS: Record<string, object> = { lookup_order: ORDER_ID_PARAMETERS, refund: refundArguments, escalate: {} };
 
 const ajv = new Ajv();
 /** Whether a call's arguments are a JSON object that satisfies its tool's schema. */
@@ -51,19 +52,8 @@ describe('tool calls with the client against the real router', () => {
   beforeAll(async () => {
     await installCrds(env());
     await env().apply(simSpecialist('support-agent', ['support', 'orders']));
-    await env().apply(`
-apiVersion: slm.dev/v1alpha1
-kind: AgentTask
-metadata: {name: orders}
-spec:
-  specialists: [{name: support-agent}]
-  validateToolArguments: true
-  tools:
-    - name: lookup_order
-      description: Find an order by id
-      parameters: ${JSON.stringify(orderId)}
-`);
-    // 5 ms a token: a tool call's arguments reach the client in several pieces, not merged.
+    await env().apply(ordersTask('support-agent'));
+    // 5 ms a token: a tool call's arguments mostly reach the client in several pieces.
     const simulator = await startSimulator({ tpot: '5ms', outputTokens: 12 });
     processes.push(simulator, await startWorker(env(), 'support-agent', simulator));
     const router = await startRouter(env());
@@ -153,7 +143,7 @@ spec:
   it("lists a task's tool set, which calls can offer back as is", async () => {
     const orders = (await client.listTasks()).find((t) => t.name === 'orders');
     expect(orders?.tools).toEqual([
-      { name: 'lookup_order', description: 'Find an order by id', parameters: orderId, strict: undefined },
+      { name: 'lookup_order', description: 'Find an order by id', parameters: ORDER_ID_PARAMETERS, strict: undefined },
     ]);
     const result = await client.invoke('orders', {
       prompt: 'Find order 1',

@@ -236,3 +236,24 @@ export async function outcomesDuring(
   for (const outcome of await Promise.all(outcomes)) counts[outcome] = (counts[outcome] ?? 0) + 1;
   return counts;
 }
+
+/** The arguments of the tool-call tests' lookup_order: an order id. */
+export const ORDER_ID_PARAMETERS = {
+  type: 'object',
+  properties: { order_id: { type: 'string' } },
+  required: ['order_id'],
+};
+
+/** An AgentTask `orders` with a tool set of one (lookup_order), whose tool arguments are checked. */
+export const ordersTask = (specialist: string): string => `
+apiVersion: slm.dev/v1alpha1
+kind: AgentTask
+metadata: {name: orders}
+spec:
+  specialists: [{name: ${specialist}}]
+  validateToolArguments: true
+  tools:
+    - name: lookup_order
+      description: Find an order by id
+      parameters: ${JSON.stringify(ORDER_ID_PARAMETERS)}
+`;

@@ -16,13 +16,14 @@ import {
   startRouter,
   startSimulator,
   startWorker,
+  ORDER_ID_PARAMETERS,
+  ordersTask,
   stopFleet,
   type FleetProcess,
 } from './fleet.js';
 
-const orderId = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] };
 const TOOLS = {
-  lookup_order: { description: 'Find an order by id', parameters: orderId },
+  lookup_order: { description: 'Find an order by id', parameters: ORDER_ID_PARAMETERS },
   refund: {
     description: 'Refund an order',
     parameters: {
@@ -54,18 +55,7 @@ describe('tool calls through the router', () => {
   beforeAll(async () => {
     await installCrds(env());
     await env().apply(simSpecialist('support-agent', ['support', 'orders']));
-    await env().apply(`
-apiVersion: slm.dev/v1alpha1
-kind: AgentTask
-metadata: {name: orders}
-spec:
-  specialists: [{name: support-agent}]
-  validateToolArguments: true
-  tools:
-    - name: lookup_order
-      description: Find an order by id
-      parameters: ${JSON.stringify(orderId)}
-`);
+    await env().apply(ordersTask('support-agent'));
     // 5 ms a token: the worker sends each token of a streamed tool call as its own piece,
     // even when the machine is busy (faster ones may be sent together).
     const engine = await startSimulator({ tpot: '5ms', outputTokens: 12 });
@@ -244,7 +234,7 @@ spec:
   it.each([
     [
       'a tool without a name',
-      { tools: [{ type: 'function', function: { parameters: orderId } }] },
+      { tools: [{ type: 'function', function: { parameters: ORDER_ID_PARAMETERS } }] },
       'tools[0].function.name',
     ],
     [
