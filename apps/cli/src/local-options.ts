@@ -16,6 +16,7 @@ export interface LocalCommandOptions {
   engineUrl?: string;
   demo: boolean;
   intervalSeconds: number;
+  stateDir?: string;
 }
 
 /** The repository's examples/local, where the executable runs from a clone; else ./examples/local. */
@@ -38,5 +39,9 @@ export function localOptions(): Option[] {
     new Option('--interval-seconds <n>', 'seconds between two autoscaling decisions')
       .argParser(parseCount('--interval-seconds', 1, 300))
       .default(3),
+    new Option(
+      '--state-dir <dir>',
+      'where local mode records its children, to end them if it dies without stopping them (default: $XDG_RUNTIME_DIR/slm-fleet/local, else ~/.local/state/slm-fleet/local)',
+    ).env('SLM_FLEET_LOCAL_STATE_DIR'),
   ];
 }

@@ -17,23 +17,35 @@ const KEEP_LINES = 40;
 /** A worker waits for nothing at start (it waits for its engine while serving), so this is generous. */
 const START_TIMEOUT_MS = 60_000;
 
+export interface ChildServiceOptions {
+  /** Added to local mode's environment (a value `undefined` removes the variable). */
+  env?: NodeJS.ProcessEnv;
+  /** Told of the child as soon as it is spawned, before anything is awaited (run-record.ts). */
+  spawned?: (child: ChildProcess) => void;
+}
+
 /**
  * Starts `node <cli> <args> --http-port 0` and resolves once it logs `listening` (its JSON
  * log line names the port). Its own process group, so a Ctrl-C in the terminal reaches only
- * local mode, which then stops its children in order (workers drain before engines stop).
+ * local mode, which then stops its children in order (workers drain before engines stop);
+ * run-record.ts says how they are ended when local mode dies without stopping them.
  */
 export function startChildService(
   name: string,
   cliPath: string,
   args: string[],
-  env: NodeJS.ProcessEnv = {},
+  options: ChildServiceOptions = {},
 ): Promise<ChildService> {
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, ...options.env }).filter(([, value]) => value !== undefined),
+  );
   const child = spawn(process.execPath, [cliPath, ...args, '--http-port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its `listening` line is how the port is learnt: whatever level local mode logs at.
-    env: { ...process.env, ...env, SLM_FLEET_LOG_LEVEL: 'log' },
+    env: { ...env, SLM_FLEET_LOG_LEVEL: 'log' },
     detached: true,
   });
+  options.spawned?.(child);
   const lines: string[] = [];
   const remember = (line: string) => {
     lines.push(line);

@@ -2,6 +2,10 @@
 // AgentTasks come from YAML files; a replica is a worker process beside an engine (the
 // simulator, or an OpenAI-compatible server on the workstation); the operator's autoscaling
 // policy sizes them; the router is the real one.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { LoggerService } from '@nestjs/common';
 import { createJsonLogger, type Stoppable } from '@slm-fleet/service';
 import { connectRedis, logRedisErrors } from '@slm-fleet/queue';
@@ -14,6 +18,8 @@ import { LocalAutoscaler } from './local-autoscaler.js';
 import { LocalFleet } from './local-fleet.js';
 import { startLocalRedis } from './local-redis.js';
 import { LOCAL_NAMESPACE, loadLocalResources } from './local-resources.js';
+import { Replica, type ReplicaSettings } from './replica.js';
+import { RunRecord, defaultStateDir, endLeftovers, newRunId } from './run-record.js';
 
 export interface LocalOptions {
   /** Directory of Specialist and AgentTask YAML files. */
@@ -31,6 +37,8 @@ export interface LocalOptions {
   /** The slm-fleet executable, to start worker and simulator processes with. */
   cliPath: string;
   intervalSeconds: number;
+  /** Where the run file listing this run's children goes (run-record.ts); a per-user default. */
+  stateDir?: string;
 }
 
 /**
@@ -55,39 +63,59 @@ async function startAll(
   if (options.demo) process.env['SLM_FLEET_LOG_LEVEL'] ??= 'warn';
   const logger = createJsonLogger('local');
   const resources = loadLocalResources(options.resources);
-  const redis = options.redisUrl ? undefined : await startLocalRedis();
+
+  // Children that outlived a local mode killed without a chance to stop them (and its
+  // watchdog, see run-record.ts) are ended before anything starts.
+  const stateDir = options.stateDir || defaultStateDir();
+  for (const [runId, children] of await endLeftovers(stateDir)) {
+    logger.warn({
+      msg: 'ended the leftovers of a previous run',
+      run: runId,
+      processes: children.map(({ pid, role, name }) => ({ pid, role, name })),
+    });
+  }
+  const run = new RunRecord(stateDir, newRunId());
+  const watchdog = startWatchdog(run);
+  // Last resort: whatever way this process ends (but SIGKILL: the watchdog's job), no child outlives it.
+  process.once('exit', () => {
+    run.killAll();
+    run.close();
+  });
+  // Stops last: everything it lists has stopped by then.
+  services.push({
+    stop: async () => {
+      run.close();
+      watchdog?.end();
+    },
+  });
+
+  const redis = options.redisUrl ? undefined : await startLocalRedis(run);
   if (redis) services.push(redis);
   // An empty REDIS_URL counts as none: the Redis started here serves.
   const redisUrl = redis?.url ?? options.redisUrl ?? '';
 
+  const settings: ReplicaSettings = {
+    cliPath: options.cliPath,
+    redisUrl,
+    queuePrefix: options.queuePrefix,
+    // An empty --engine-url (or SLM_FLEET_ENGINE_URL=) means the simulator, as none given.
+    ...(options.engineUrl ? { engineUrl: options.engineUrl } : {}),
+    run,
+  };
   // The fleet tells the routing table when readiness changes; the table reads the fleet. The
   // fleet calls back only once replicas run (never from its constructor), so `routing` is set.
-  const fleet = new LocalFleet(
-    resources.specialists,
-    {
-      cliPath: options.cliPath,
-      redisUrl,
-      queuePrefix: options.queuePrefix,
-      // An empty --engine-url (or SLM_FLEET_ENGINE_URL=) means the simulator, as none given.
-      ...(options.engineUrl ? { engineUrl: options.engineUrl } : {}),
-    },
+  const fleet = new LocalFleet(resources.specialists, {
+    runId: run.runId,
+    startReplica: (specialist, name) => Replica.start(specialist, name, settings),
     logger,
-    () => routing.refresh(),
-  );
+    onChange: () => routing.refresh(),
+  });
   const routing = new FixedRoutingSource(LOCAL_NAMESPACE, () => ({
     specialists: fleet.specialistsWithStatus(),
     agentTasks: resources.agentTasks,
   }));
-  const readiness = setInterval(() => void fleet.refreshReadiness(), 1000);
-  // Last resort: whatever way this process ends, no worker or engine outlives it.
-  process.once('exit', () => fleet.kill());
-  services.push({
-    stop: async () => {
-      clearInterval(readiness);
-      await fleet.stop();
-    },
-    stopTimeoutMs: 45_000,
-  });
+  fleet.start();
+  services.push({ stop: () => fleet.stop(), stopTimeoutMs: 45_000 });
 
   const router = await startRouter({
     host: options.host,
@@ -126,8 +154,9 @@ async function startAll(
     http: `${options.host}:${router.port}`,
     specialists: resources.specialists.map((s) => s.metadata.name),
     tasks: tasksOf(resources),
-    // Only a Redis it started itself: a given URL may hold a password.
-    ...(redis ? { startedRedis: redis.url } : {}),
+    run: run.runId,
+    // Only a Redis it started itself, without its password: a given URL may hold one too.
+    ...(redis ? { startedRedis: redis.address } : {}),
   });
 
   let live: LiveView | undefined;
@@ -148,6 +177,22 @@ async function startAll(
     });
   }
   return { services, logger };
+}
+
+/**
+ * Starts the run's watchdog (watchdog.ts): it holds a pipe from this process, and ends the
+ * run's children when the pipe closes with the run file still there. Not from the TypeScript
+ * sources (unit tests), where there is no watchdog.js: the next start ends leftovers then.
+ */
+function startWatchdog(run: RunRecord): { end: () => void } | undefined {
+  const script = fileURLToPath(new URL('./watchdog.js', import.meta.url));
+  if (!existsSync(script)) return undefined;
+  const child = spawn(process.execPath, [script, run.file], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  child.unref();
+  const pipe = child.stdin;
+  if (pipe instanceof Socket) pipe.unref();
+  pipe?.on('error', () => undefined);
+  return { end: () => pipe?.end() };
 }
 
 function tasksOf(resources: LocalResources): string[] {
