@@ -23,15 +23,35 @@ spec:
   scaling: {minReplicas: 1, maxReplicas: 4}
 ${extra}`;
 
+interface Container {
+  name: string;
+  image: string;
+  args?: string[];
+  env?: { name: string; value?: string }[];
+  lifecycle?: { preStop?: { httpGet?: { path: string; httpHeaders?: { name: string; value: string }[] } } };
+}
+
 interface Deployment {
-  metadata: { ownerReferences?: { kind: string; name: string; controller: boolean }[] };
+  metadata: { generation: number; ownerReferences?: { kind: string; name: string; controller: boolean }[] };
   spec: {
     replicas: number;
-    template: {
-      spec: { terminationGracePeriodSeconds: number; containers: { name: string; image: string; args?: string[] }[] };
-    };
+    template: { spec: { terminationGracePeriodSeconds: number; containers: Container[] } };
   };
 }
+
+/** The worker's drain token, after checking both preStop hooks send it. */
+const drainTokenOf = (deployment: Deployment): string | undefined => {
+  const containers = deployment.spec.template.spec.containers;
+  const token = containers
+    .find((c) => c.name === 'worker')
+    ?.env?.find((e) => e.name === 'SLM_FLEET_DRAIN_TOKEN')?.value;
+  for (const container of containers) {
+    expect(container.lifecycle?.preStop?.httpGet?.httpHeaders, container.name).toEqual([
+      { name: 'Authorization', value: `Bearer ${token}` },
+    ]);
+  }
+  return token;
+};
 
 const prometheus = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
 
@@ -59,6 +79,8 @@ describe('operator reconciles Specialists', () => {
     await waitForReadyReason(env(), 'extractor', 'AllReplicasReady');
     const deployment = await getJson<Deployment>('deployment', 'extractor');
     expect(deployment.spec.template.spec.containers.map((c) => c.name)).toEqual(['engine', 'worker']);
+    // A random drain token (32 bytes, base64url) in the worker's env and both preStop hooks.
+    expect(drainTokenOf(deployment)).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(deployment.metadata.ownerReferences).toEqual([
       expect.objectContaining({ kind: 'Specialist', name: 'extractor', controller: true }),
     ]);
@@ -283,11 +305,17 @@ spec:
     expect(await env().kubectl('get', 'networkpolicy', '-o', 'name')).toContain(
       'networkpolicy.networking.k8s.io/extractor',
     );
+    const before = await getJson<Deployment>('deployment', 'extractor');
     await stopOperator(operator);
     const config = await writeOperatorConfig(env(), { specialistNetworkPolicy: { enabled: false } });
     operator = await startOperator(env(), config);
     await eventually(async () => expect((await env().kubectl('get', 'networkpolicy', '-o', 'name')).trim()).toBe(''));
     await env().kubectl('get', 'deployment/extractor', 'service/extractor', 'poddisruptionbudget/extractor');
+    // The new operator applied the Deployment again (it had applied nothing yet) with the drain
+    // token it read back from it: the template, so the generation, did not change (no rollout).
+    const after = await getJson<Deployment>('deployment', 'extractor');
+    expect(drainTokenOf(after)).toBe(drainTokenOf(before));
+    expect(after.metadata.generation).toBe(before.metadata.generation);
   });
 
   it('documents every field for kubectl explain', async () => {

@@ -115,9 +115,12 @@ const invalid: [string, Json, RegExp][] = [
     /spec.model.uri: Invalid value: .*ollama:\/\/ models need engine.kind ollama/,
   ],
   [
-    'ollama engine with an hf model',
-    specialist({ spec: { engine: { kind: 'ollama' }, resources: { gpu: { count: 0 } } } }),
-    /spec.model.uri: Invalid value: .*engine.kind ollama needs an ollama:\/\/ model/,
+    // Ollama pulls ollama:// and hf:// (GGUF) models: test/operator/manifests.test.ts admits the latter.
+    'ollama engine with a pvc model',
+    specialist({
+      spec: { engine: { kind: 'ollama' }, model: { uri: 'pvc://models/m.gguf' }, resources: { gpu: { count: 0 } } },
+    }),
+    /spec.model.uri: Invalid value: .*pvc:\/\/ models need engine.kind vllm, sglang, llamacpp, tgi or nim; ollama loads ollama:\/\/, hf:\/\//,
   ],
   [
     'vllm with zero GPUs',

@@ -1,12 +1,12 @@
 // The AgentTask resource: one task an agent calls by name, routed to Specialists.
 import { Type, type Static } from '@sinclair/typebox';
 import type { ResourceMeta } from './resource-meta.js';
-import { cel, conditionList, dnsLabel, enumOf, freeForm, secretKeyRef } from './schema-helpers.js';
+import { cel, conditionList, dnsLabel, enumOf, freeForm, matching, secretKeyRef } from './schema-helpers.js';
 
 export const REDACTIONS = ['email', 'phone', 'card', 'iban', 'ip', 'person'] as const;
 
 const SpecialistRef = Type.Object({
-  name: dnsLabel('A Specialist in the same namespace.'),
+  name: dnsLabel('A Specialist in the same namespace.', 'specialists[].name, a Specialist name,', 'invoice-extractor'),
   weight: Type.Integer({
     minimum: 1,
     maximum: 1000,
@@ -17,13 +17,14 @@ const SpecialistRef = Type.Object({
 
 const Fallback = Type.Object(
   {
-    url: Type.String({
-      pattern: '^https?://.+',
+    url: matching('^https?://.+', 'fallback.url must be an http:// or https:// URL, e.g. https://api.openai.com/v1', {
       maxLength: 2048,
       description: 'OpenAI-compatible base URL of the larger model.',
     }),
     model: Type.String({ minLength: 1, maxLength: 256, description: 'Model name to ask for.' }),
-    secretRef: Type.Optional(secretKeyRef('Secret holding the API key.', 'apiKey')),
+    secretRef: Type.Optional(
+      secretKeyRef('Secret holding the API key.', 'apiKey', 'fallback.secretRef', 'openai-api-key'),
+    ),
     when: Type.Object(
       {
         noReadySpecialistMs: Type.Optional(
@@ -54,14 +55,20 @@ const Fallback = Type.Object(
 );
 
 const Tool = Type.Object({
-  name: Type.String({
-    pattern: '^[a-zA-Z0-9_-]{1,64}$',
-    description:
-      "The function's name, as in a call's tools[].function.name (OpenAI's rule: 1-64 letters, digits, _ or -).",
-  }),
+  name: matching(
+    '^[a-zA-Z0-9_-]{1,64}$',
+    "tools[].name must be 1-64 letters, digits, '_' or '-' (OpenAI's rule), e.g. get_weather",
+    {
+      maxLength: 64,
+      description:
+        "The function's name, as in a call's tools[].function.name (OpenAI's rule: 1-64 letters, digits, _ or -).",
+    },
+  ),
   description: Type.Optional(Type.String({ maxLength: 4096, description: 'What the function does, for the model.' })),
   parameters: Type.Optional(
-    freeForm("JSON Schema of the function's arguments; a call must offer the tool with the same parameters."),
+    freeForm(
+      "JSON Schema of the function's arguments; a call must offer the tool with the same parameters. The operator compiles it and reports one that is not valid JSON Schema as Ready=False, InvalidSpec.",
+    ),
   ),
   strict: Type.Optional(
     Type.Boolean({ description: "Always check this tool's call arguments against its parameters schema." }),
@@ -82,6 +89,8 @@ export const AgentTaskSpec = Type.Object(
         {
           specialist: dnsLabel(
             'A Specialist that gets a copy of sampled calls; its answers are compared, never returned.',
+            'shadow.specialist, a Specialist name,',
+            'invoice-extractor-v2',
           ),
           sampleRate: Type.Number({ minimum: 0, maximum: 1, description: 'Share of calls copied, 0 to 1.' }),
         },
@@ -92,7 +101,9 @@ export const AgentTaskSpec = Type.Object(
     output: Type.Optional(
       Type.Object(
         {
-          jsonSchema: freeForm('JSON Schema the answer must satisfy; passed to engines that support guided decoding.'),
+          jsonSchema: freeForm(
+            'JSON Schema the answer must satisfy; passed to engines that support guided decoding. The operator compiles it and reports a schema that is not valid JSON Schema as Ready=False, InvalidSpec.',
+          ),
         },
         { description: 'Structured output.' },
       ),

@@ -1,5 +1,6 @@
 // The CRD reference page (docs/crd-reference.md), rendered from the same schemas as the CRDs.
 import { API_VERSION, type ResourceDefinition } from './crd.js';
+import { EMBEDDED_TYPE_KEY } from './kubernetes-affinity.js';
 
 interface Node {
   type?: string;
@@ -14,9 +15,11 @@ interface Node {
   required?: string[];
   'x-kubernetes-validations'?: { rule: string; message: string }[];
   'x-kubernetes-int-or-string'?: boolean;
+  [EMBEDDED_TYPE_KEY]?: string;
 }
 
 const typeOf = (node: Node): string => {
+  if (node[EMBEDDED_TYPE_KEY]) return node[EMBEDDED_TYPE_KEY];
   if (node['x-kubernetes-int-or-string']) return 'quantity';
   if (node.type === 'array') return `[]${node.items ? typeOf(node.items) : 'any'}`;
   return node.type ?? 'any';
@@ -40,6 +43,8 @@ function rows(node: Node, path: string, required: boolean, out: string[], rules:
     const req = required && node.default === undefined ? 'yes' : '';
     out.push(`| \`${path}\` | ${typeOf(node)} | ${req} | ${cell(constraints(node))} | ${cell(node.description)} |`);
   }
+  // An upstream Kubernetes type: `kubectl explain` has its fields, the Kubernetes docs too.
+  if (node[EMBEDDED_TYPE_KEY]) return;
   const child = node.type === 'array' ? node.items : node;
   const prefix = node.type === 'array' ? `${path}[]` : path;
   for (const [name, sub] of Object.entries(child?.properties ?? {})) {
@@ -52,7 +57,9 @@ function rows(node: Node, path: string, required: boolean, out: string[], rules:
 
 function section(def: ResourceDefinition): string {
   const table: string[] = ['| Field | Type | Required | Values | Description |', '| --- | --- | --- | --- | --- |'];
-  const rules: string[] = [];
+  const rules: string[] = (def.rules ?? []).map(
+    (rule) => `- \`${rule.fieldPath?.slice(1) ?? '(object)'}\`: ${rule.message}`,
+  );
   const spec = JSON.parse(JSON.stringify(def.spec)) as Node;
   const status = JSON.parse(JSON.stringify(def.status)) as Node;
   rows(spec, 'spec', true, table, rules);

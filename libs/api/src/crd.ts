@@ -1,8 +1,9 @@
 // Turns the TypeBox definitions into apiextensions.k8s.io/v1 CustomResourceDefinitions.
 import type { TSchema } from '@sinclair/typebox';
 import { AgentTaskSpec, AgentTaskStatus } from './agent-task.js';
-import { DNS_LABEL_PATTERN } from './schema-helpers.js';
-import { SpecialistSpec, SpecialistStatus } from './specialist.js';
+import { EMBEDDED_TYPE_KEY } from './kubernetes-affinity.js';
+import { DNS_LABEL_PATTERN, matchesRule, type CelRule } from './schema-helpers.js';
+import { SPECIALIST_ROOT_RULES, SpecialistSpec, SpecialistStatus } from './specialist.js';
 
 export const GROUP = 'slm.dev';
 export const VERSION = 'v1alpha1';
@@ -25,6 +26,8 @@ export interface ResourceDefinition {
   spec: TSchema;
   status: TSchema;
   printerColumns: PrinterColumn[];
+  /** CEL rules on the whole object (those that need metadata.name), beside the name rule. */
+  rules?: CelRule[];
   scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath: string };
 }
 
@@ -43,7 +46,7 @@ function relaxDefaulted(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = { ...schema };
   // kubectl explain does not show defaults; say them in the description it does show.
   const fallback = out['default'];
-  if (fallback !== undefined && typeof fallback !== 'object' && typeof out['description'] === 'string') {
+  if (fallback !== undefined && !isEmptyObject(fallback) && typeof out['description'] === 'string') {
     out['description'] = `${out['description']} Default: ${JSON.stringify(fallback)}.`;
   }
   if (out.properties) {
@@ -56,7 +59,30 @@ function relaxDefaulted(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-const plain = (schema: TSchema): JsonSchema => relaxDefaulted(JSON.parse(JSON.stringify(schema)) as JsonSchema);
+const isEmptyObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+
+/**
+ * What the API server should say about a string: a `pattern` that a CEL rule of the same node
+ * repeats (schema-helpers' `matching`, `quantity`) is left out, so the user reads the rule's
+ * message, not the regular expression. Markers only the generator reads go too.
+ */
+function readableErrors(schema: JsonSchema): JsonSchema {
+  const out = Object.fromEntries(Object.entries(schema).filter(([key]) => key !== EMBEDDED_TYPE_KEY)) as JsonSchema;
+  const pattern = out['pattern'];
+  const rules = (out['x-kubernetes-validations'] as CelRule[] | undefined) ?? [];
+  if (typeof pattern === 'string' && rules.some((r) => r.rule.includes(matchesRule(pattern)))) delete out['pattern'];
+  if (out.properties) {
+    out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, readableErrors(v)]));
+  }
+  if (out.items) out.items = readableErrors(out.items);
+  const values = out['additionalProperties'];
+  if (values && typeof values === 'object') out['additionalProperties'] = readableErrors(values as JsonSchema);
+  return out;
+}
+
+const plain = (schema: TSchema): JsonSchema =>
+  readableErrors(relaxDefaulted(JSON.parse(JSON.stringify(schema)) as JsonSchema));
 
 const readyReason = '.status.conditions[?(@.type=="Ready")].reason';
 
@@ -70,6 +96,7 @@ export const resourceDefinitions: ResourceDefinition[] = [
       "A Specialist is one small language model served by an engine on GPUs, for the tasks it names. The operator runs it as a Deployment (engine + worker sidecar), a Service, a PodDisruptionBudget and a NetworkPolicy, and sizes it to its tasks' load.",
     spec: SpecialistSpec,
     status: SpecialistStatus,
+    rules: SPECIALIST_ROOT_RULES,
     printerColumns: [
       {
         name: 'Ready',
@@ -133,6 +160,7 @@ export function buildCrd(def: ResourceDefinition): Record<string, unknown> {
         rule: `self.metadata.name.matches('${DNS_LABEL_PATTERN}') && size(self.metadata.name) <= 63`,
         message: `metadata.name must be a DNS label: lowercase letters, digits and '-', at most 63 characters`,
       },
+      ...(def.rules ?? []),
     ],
   };
   return {

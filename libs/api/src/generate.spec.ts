@@ -73,6 +73,63 @@ describe('buildCrd', () => {
     });
   });
 
+  it('shows no user a bare regular expression: every pattern of a spec became a CEL rule with words', () => {
+    const patterns: string[] = [];
+    type Node = { pattern?: string; properties?: Record<string, Node>; items?: Node; additionalProperties?: unknown };
+    const walk = (node: Node, path: string): void => {
+      if (node['pattern']) patterns.push(path);
+      for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, `${path}.${key}`);
+      if (node.items) walk(node.items, `${path}[]`);
+      if (typeof node.additionalProperties === 'object') walk(node.additionalProperties as Node, `${path}{}`);
+    };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    for (const crd of resourceDefinitions.map(buildCrd) as Record<string, any>[]) {
+      walk(crd['spec'].versions[0].schema.openAPIV3Schema.properties.spec, `${crd['spec'].names.kind}.spec`);
+    }
+    expect(patterns).toEqual([]);
+    const memory = spec.properties.resources.properties.memory;
+    expect(memory['x-kubernetes-validations'][0].message).toMatch(/e\.g\. "32Gi".*"GB" is not a unit/);
+  });
+
+  it('checks placement.affinity field by field, as core/v1 Affinity', () => {
+    const affinity = spec.properties.placement.properties.affinity;
+    expect(affinity['x-kubernetes-preserve-unknown-fields']).toBeUndefined();
+    expect(Object.keys(affinity.properties)).toEqual(['nodeAffinity', 'podAffinity', 'podAntiAffinity']);
+    expect(JSON.stringify(affinity)).not.toContain('x-slm-fleet');
+  });
+
+  it('lets engine.kind ollama load hf:// models, as its launcher does', () => {
+    const rules = (spec['x-kubernetes-validations'] as { rule: string; message: string }[]).filter((r) =>
+      r.rule.includes("'ollama://'"),
+    );
+    expect(rules).toEqual([
+      expect.objectContaining({
+        rule: "self.engine.kind == 'openai' || !self.model.uri.startsWith('ollama://') || self.engine.kind in ['ollama']",
+        message: 'ollama:// models need engine.kind ollama',
+      }),
+    ]);
+  });
+
+  it("checks adapter names against the served name at the object's root (it defaults to metadata.name)", () => {
+    const root = version.schema.openAPIV3Schema['x-kubernetes-validations'] as { rule: string; fieldPath?: string }[];
+    expect(root.map((r) => r.fieldPath)).toEqual([undefined, '.spec.model.adapters']);
+    expect(root[1]?.rule).toContain('self.metadata.name');
+  });
+
+  it('says the default of maxReplicas when minReplicas exceeds it', () => {
+    const [rule] = spec.properties.scaling['x-kubernetes-validations'];
+    expect(rule.message).toContain('(default 1 when left out)');
+    expect(rule.messageExpression).toContain('which is 1 (its default when left out)');
+  });
+
+  it('describes the default of object and list fields too, for kubectl explain', () => {
+    expect(spec.properties.queue.description).toMatch(/Default: \{"maxWaiting":1000\}\.$/);
+    expect(spec.properties.scaling.description).toMatch(/Default: \{"mode":"managed",.*\}\.$/);
+    const task = buildCrd(resourceDefinitions[1]!) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const capture = task['spec'].versions[0].schema.openAPIV3Schema.properties.spec.properties.capture;
+    expect(capture.properties.redact.description).toMatch(/Default: \["email","phone","card"\]\.$/);
+  });
+
   it('has the status and scale subresources and printer columns', () => {
     expect(version.subresources.scale).toEqual({
       specReplicasPath: '.spec.replicas',

@@ -6,10 +6,15 @@ import { Type, type SchemaOptions, type TSchema, type TUnsafe } from '@sinclair/
 
 export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
-/** A CEL validation rule; `fieldPath` points the error at the offending field. */
+/**
+ * A CEL validation rule; `fieldPath` points the error at the offending field. `message` is
+ * always given: it is what the API server says when a `messageExpression` cannot be evaluated,
+ * and what docs/crd-reference.md and local mode show.
+ */
 export interface CelRule {
   rule: string;
   message: string;
+  messageExpression?: string;
   fieldPath?: string;
   reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
 }
@@ -18,30 +23,85 @@ export const cel = (...rules: CelRule[]): { 'x-kubernetes-validations': CelRule[
   'x-kubernetes-validations': rules,
 });
 
-export function dnsLabel(description: string): TUnsafe<string> {
-  return Type.Unsafe<string>({ type: 'string', pattern: DNS_LABEL_PATTERN, minLength: 1, maxLength: 63, description });
+/** A CEL string literal of `text` (raw when it holds backslashes, so a regex reads as written). */
+export function celString(text: string): string {
+  if (text.includes("'")) throw new Error(`cannot quote ${text} for CEL`);
+  return text.includes('\\') ? `r'${text}'` : `'${text}'`;
+}
+
+/** The CEL rule `matching` puts beside a `pattern`. */
+export const matchesRule = (pattern: string): string => `self.matches(${celString(pattern)})`;
+
+interface StringOptions {
+  description?: string;
+  minLength?: number;
+  maxLength: number;
+}
+
+/**
+ * A string that must match `pattern`, refused with `message` (which says what is expected, with
+ * an example) rather than the regular expression: the CRD gets a CEL rule instead of the
+ * `pattern` (buildCrd drops a pattern its rule repeats); local mode's Ajv keeps the pattern
+ * and shows the message. `maxLength` is required: it bounds the rule's cost.
+ */
+export function matching(pattern: string, message: string, options: StringOptions): TUnsafe<string> {
+  return Type.Unsafe<string>({
+    type: 'string',
+    ...options,
+    pattern,
+    'x-kubernetes-validations': [{ rule: matchesRule(pattern), message }],
+  });
+}
+
+/**
+ * A DNS label (a Kubernetes object name): `what` names it in the message, e.g. "a task name",
+ * with `example`.
+ */
+export function dnsLabel(description: string, what: string, example: string): TUnsafe<string> {
+  return matching(
+    DNS_LABEL_PATTERN,
+    `${what} must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters, e.g. ${example}`,
+    { minLength: 1, maxLength: 63, description },
+  );
 }
 
 export function enumOf<T extends string>(values: readonly T[], options: SchemaOptions): TUnsafe<T> {
   return Type.Unsafe<T>({ ...options, type: 'string', enum: [...values] });
 }
 
-export function stringMap(description: string): TUnsafe<Record<string, string>> {
+/** Node labels (keys and values as Kubernetes limits them), at most `maxProperties` of them. */
+export function labelMap(description: string, maxProperties: number): TUnsafe<Record<string, string>> {
   return Type.Unsafe<Record<string, string>>({
     type: 'object',
-    additionalProperties: { type: 'string' },
+    maxProperties,
+    additionalProperties: { type: 'string', maxLength: 63 },
     description,
+    ...cel({
+      rule: 'self.all(k, size(k) <= 317)',
+      message: 'label keys are at most 317 characters (a 253-character prefix, "/" and a 63-character name)',
+    }),
   });
 }
 
-/** A Kubernetes resource quantity such as "4", "500m" or "16Gi". */
-export function quantity(description: string): TUnsafe<string | number> {
+/**
+ * What the operator takes as a resource quantity: a non-negative whole or decimal number with
+ * an optional suffix (no sign, no exponent). Kubernetes accepts more (e.g. "-8Gi", "1e3"); the
+ * engine renderer does not, so neither does the CRD.
+ */
+export const QUANTITY_PATTERN = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
+
+/** A Kubernetes resource quantity such as "4", "500m" or "16Gi", refused negative. */
+export function quantity(description: string, message: string): TUnsafe<string | number> {
   return Type.Unsafe<string | number>({
     'x-kubernetes-int-or-string': true,
-    pattern:
-      '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$',
+    // Exactly this anyOf, or the schema is not structural; pattern and minimum apply to strings
+    // and numbers only. buildCrd drops the pattern (the rule repeats it): the user reads `message`.
     anyOf: [{ type: 'integer' }, { type: 'string' }],
+    pattern: QUANTITY_PATTERN,
+    minimum: 0,
+    maxLength: 64,
     description,
+    ...cel({ rule: `type(self) == int ? self >= 0 : ${matchesRule(QUANTITY_PATTERN)}`, message }),
   });
 }
 
@@ -54,23 +114,31 @@ export function freeForm(description: string): TUnsafe<Record<string, unknown>> 
   });
 }
 
-export const secretKeyRef = (description: string, defaultKey: string) =>
+/** A reference to a key of a Secret; `field` and `example` (a Secret name) go in the messages. */
+export const secretKeyRef = (description: string, defaultKey: string, field: string, example: string) =>
   Type.Object(
     {
-      name: dnsSubdomain('Name of a Secret in the same namespace.'),
-      key: Type.String({ default: defaultKey, minLength: 1, maxLength: 253, description: 'Key within the Secret.' }),
+      name: dnsSubdomain('Name of a Secret in the same namespace.', `${field}.name, a Secret name,`, example),
+      key: Type.Unsafe<string>({
+        ...matching('^[-._a-zA-Z0-9]+$', `${field}.key must be a Secret data key: letters, digits, '-', '_' or '.'`, {
+          minLength: 1,
+          maxLength: 253,
+          description: 'Key within the Secret.',
+        }),
+        default: defaultKey,
+      }),
     },
     { description },
   );
 
-export function dnsSubdomain(description: string): TUnsafe<string> {
-  return Type.Unsafe<string>({
-    type: 'string',
-    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
-    minLength: 1,
-    maxLength: 253,
-    description,
-  });
+export const DNS_SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+export function dnsSubdomain(description: string, what: string, example: string): TUnsafe<string> {
+  return matching(
+    DNS_SUBDOMAIN_PATTERN,
+    `${what} must be lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, e.g. ${example}`,
+    { minLength: 1, maxLength: 253, description },
+  );
 }
 
 /** metav1.Condition, as kubebuilder generates it. */

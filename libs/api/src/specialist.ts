@@ -1,7 +1,19 @@
 // The Specialist resource: one SLM deployment (model + engine + GPUs) serving named tasks.
 import { Type, type Static } from '@sinclair/typebox';
 import type { ResourceMeta } from './resource-meta.js';
-import { cel, conditionList, dnsLabel, enumOf, freeForm, quantity, secretKeyRef, stringMap } from './schema-helpers.js';
+import { kubernetesAffinity } from './kubernetes-affinity.js';
+import {
+  cel,
+  celString,
+  conditionList,
+  dnsLabel,
+  enumOf,
+  labelMap,
+  matching,
+  quantity,
+  secretKeyRef,
+  type CelRule,
+} from './schema-helpers.js';
 
 export const ENGINE_KINDS = ['vllm', 'sglang', 'llamacpp', 'ollama', 'tgi', 'nim', 'openai'] as const;
 export type EngineKind = (typeof ENGINE_KINDS)[number];
@@ -14,33 +26,170 @@ export const TOOL_PARSER_ENGINES: readonly EngineKind[] = ['vllm', 'sglang', 'ni
 /** engine.toolCallParser's value that starts the engine without tool calling. */
 const TOOL_CALLING_OFF = 'none';
 
+export type PodEngineKind = Exclude<EngineKind, 'openai'>;
+export const MODEL_SCHEMES = ['hf', 's3', 'pvc', 'ollama', 'ngc'] as const;
+export type ModelScheme = (typeof MODEL_SCHEMES)[number];
+
+/**
+ * What the engine renderer (@slm-fleet/engines, its profiles and launchers) accepts of each
+ * engine that runs pods, so the API server refuses at admission what the operator would
+ * otherwise report later as InvalidSpec. test/operator/manifests.test.ts checks these against
+ * the renderer.
+ */
+export interface PodEngineRules {
+  /** Where the base model may come from. */
+  modelSchemes: readonly ModelScheme[];
+  /** An hf:// model may carry a `:tag` (a GGUF quant, a NIM revision); others load whole repositories. */
+  hfTag: boolean;
+  /** engine.args reach the command line; engines configured by env take none. */
+  acceptsArgs: boolean;
+  /** Variables slm-fleet always sets on the engine container; engine.env may not redefine them. */
+  generatedEnv: readonly string[];
+}
+
+export const POD_ENGINE_RULES: Readonly<Record<PodEngineKind, PodEngineRules>> = {
+  vllm: { modelSchemes: ['hf', 'pvc', 's3'], hfTag: false, acceptsArgs: true, generatedEnv: ['HF_HOME'] },
+  sglang: { modelSchemes: ['hf', 'pvc', 's3'], hfTag: false, acceptsArgs: true, generatedEnv: ['HF_HOME'] },
+  llamacpp: { modelSchemes: ['hf', 'pvc'], hfTag: true, acceptsArgs: true, generatedEnv: ['LLAMA_CACHE'] },
+  ollama: {
+    modelSchemes: ['ollama', 'hf'],
+    hfTag: true,
+    acceptsArgs: false,
+    generatedEnv: [
+      'OLLAMA_HOST',
+      'OLLAMA_NUM_PARALLEL',
+      'OLLAMA_MODELS',
+      'OLLAMA_KEEP_ALIVE',
+      'SLM_FLEET_PULL_MODEL',
+      'SLM_FLEET_SERVED_MODEL',
+    ],
+  },
+  tgi: { modelSchemes: ['hf', 'pvc'], hfTag: false, acceptsArgs: true, generatedEnv: ['HUGGINGFACE_HUB_CACHE'] },
+  nim: {
+    modelSchemes: ['ngc', 'hf', 's3', 'pvc'],
+    hfTag: true,
+    acceptsArgs: false,
+    // NIM_PASSTHROUGH_ARGS is not here: the tool-call flags go in front of the user's.
+    generatedEnv: ['NIM_MODEL_PATH', 'NIM_SERVED_MODEL_NAME', 'NIM_SERVER_PORT'],
+  },
+};
+/** Where adapters may come from (every adapter engine: vllm, sglang, tgi). */
+export const ADAPTER_SCHEMES: readonly ModelScheme[] = ['hf', 'pvc'];
+/** The hub tokens model.credentials becomes; engine.env may never set them (no literal tokens). */
+export const TOKEN_ENV = ['HF_TOKEN', 'NGC_API_KEY'] as const;
+
+const POD_ENGINES = Object.keys(POD_ENGINE_RULES) as PodEngineKind[];
+const podEnginesWhere = (test: (rules: PodEngineRules) => boolean): PodEngineKind[] =>
+  POD_ENGINES.filter((kind) => test(POD_ENGINE_RULES[kind]));
+/** "a, b or c" */
+const either = (words: readonly string[]): string =>
+  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+
 /** engine.callTimeoutSeconds when the Specialist leaves it out (the CRD fills it in too). */
 export const DEFAULT_CALL_TIMEOUT_SECONDS = 60;
 
 const celList = (kinds: readonly string[]): string => `[${kinds.map((k) => `'${k}'`).join(', ')}]`;
 
+// The URI forms the engine renderer parses (libs/engines model-source.ts), as RE2 for CEL.
+const SOURCE_FORMS: Record<ModelScheme, { pattern: string; form: string; example: string }> = {
+  hf: {
+    pattern: '^hf://[A-Za-z0-9][\\w.-]*/[A-Za-z0-9][\\w.-]*(:[\\w.-]+)?$',
+    form: 'hf://org/name or hf://org/name:tag',
+    example: 'hf://Qwen/Qwen2.5-3B-Instruct',
+  },
+  s3: {
+    pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+$',
+    form: 's3://bucket/path',
+    example: 's3://models/qwen2.5-3b-instruct',
+  },
+  pvc: {
+    // A claim (a DNS subdomain) and path segments; `.` and `..` are refused by a second test.
+    pattern: '^pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(/[\\w.+@=-]+)*/?$',
+    form: 'pvc://claim/path, a PersistentVolumeClaim of this namespace and a path inside it without . or .. segments',
+    example: 'pvc://models/qwen2.5-3b-instruct',
+  },
+  ollama: {
+    pattern: '^ollama://[A-Za-z0-9][\\w./-]*(:[\\w.-]+)?$',
+    form: 'ollama://name or ollama://name:tag',
+    example: 'ollama://llama3.2:3b',
+  },
+  ngc: {
+    pattern: '^ngc://[\\w.-]+(/[\\w.-]+)*(:[\\w.-]+)?(\\?\\S*)?$',
+    form: 'ngc://org/team/model:version',
+    example: 'ngc://nim/meta/llama-3.1-8b-instruct:1.0',
+  },
+};
+const PVC_DOT_SEGMENT = '/\\.\\.?(/|$)';
+const ANY_SCHEME = `^(${MODEL_SCHEMES.join('|')})://`;
+/** engine.kind openai names the endpoint's model, e.g. gpt-4o-mini or meta/llama-3.1-70b-instruct. */
+const EXTERNAL_MODEL_NAME = '^[A-Za-z0-9][\\w.:/@+-]*$';
+
+/** One rule per scheme: a URI of that scheme must have its form (adapters: their own words). */
+function sourceFormRules(
+  field: string,
+  schemes: readonly ModelScheme[],
+  words: Partial<Record<ModelScheme, { form: string; example: string }>> = {},
+): CelRule[] {
+  return schemes.map((scheme) => {
+    const { pattern } = SOURCE_FORMS[scheme];
+    const { form, example } = words[scheme] ?? SOURCE_FORMS[scheme];
+    const pvcDots = scheme === 'pvc' ? ` && !self.matches(${celString(PVC_DOT_SEGMENT)})` : '';
+    return {
+      rule: `!self.startsWith('${scheme}://') || (self.matches(${celString(pattern)})${pvcDots})`,
+      message: `${field} must be ${form}, e.g. ${example}`,
+    };
+  });
+}
+
 const Adapter = Type.Object({
-  name: dnsLabel('Name callers use to pick this adapter (the served model name of the adapter).'),
+  name: dnsLabel(
+    'Name callers use to pick this adapter (the served model name of the adapter).',
+    'model.adapters[].name',
+    'invoice-lora',
+  ),
   uri: Type.String({
-    pattern: '^(hf|s3|pvc)://.+',
+    minLength: 1,
     maxLength: 1024,
-    description: 'Where the adapter weights are: hf://org/name, s3://bucket/path or pvc://claim/path.',
+    description: 'Where the adapter weights are: hf://org/name (a whole repository, no :tag) or pvc://claim/path.',
+    ...cel(
+      {
+        rule: `self.matches('^(${ADAPTER_SCHEMES.join('|')})://')`,
+        message:
+          'model.adapters[].uri must be hf://org/name or pvc://claim/path (adapters are not loaded from s3:// or other sources), e.g. hf://org/invoice-lora',
+      },
+      ...sourceFormRules('model.adapters[].uri', ADAPTER_SCHEMES, {
+        hf: { form: 'hf://org/name', example: 'hf://org/invoice-lora' },
+        pvc: { form: 'pvc://claim/path, a path without . or .. segments', example: 'pvc://adapters/invoice-lora' },
+      }),
+      {
+        rule: "!self.matches('^hf://[^:]*:')",
+        message: 'model.adapters[].uri: an adapter is a whole repository; drop the :tag',
+      },
+    ),
   }),
 });
 
 const Model = Type.Object(
   {
     uri: Type.String({
-      pattern: '^(hf|s3|pvc|ollama|ngc)://.+',
+      minLength: 1,
       maxLength: 1024,
       description:
-        'Where the base model is: hf://org/name (Hugging Face), s3://bucket/path, pvc://claim/path (a PersistentVolumeClaim in this namespace), ollama://name (Ollama library, engine ollama only) or ngc://org/model:version (engine nim only).',
+        "Where the base model is: hf://org/name[:tag] (Hugging Face; the tag picks a GGUF quant on llamacpp and ollama), s3://bucket/path, pvc://claim/path (a PersistentVolumeClaim in this namespace), ollama://name[:tag] (Ollama library, engine ollama only) or ngc://org/team/model:version (engine nim only). For engine.kind openai: the endpoint's model name, e.g. gpt-4o-mini.",
+      ...cel(
+        {
+          rule: `self.contains('://') ? self.matches('${ANY_SCHEME}') : self.matches(${celString(EXTERNAL_MODEL_NAME)})`,
+          message: `model.uri must be a model source: ${MODEL_SCHEMES.map((scheme) => SOURCE_FORMS[scheme].form.split(',')[0]).join(', ')} (e.g. hf://Qwen/Qwen2.5-3B-Instruct); or, for engine.kind openai, the endpoint's model name without spaces (e.g. gpt-4o-mini)`,
+        },
+        ...sourceFormRules('model.uri', MODEL_SCHEMES),
+      ),
     }),
     servedName: Type.Optional(
       Type.String({
         minLength: 1,
         maxLength: 256,
-        description: 'Model name the engine serves under. Defaults to the Specialist name.',
+        description:
+          'Model name the engine serves under (the OpenAI `model` the worker asks for; on engine.kind openai, the name the endpoint knows). Defaults to the Specialist name.',
       }),
     ),
     adapters: Type.Optional(
@@ -52,34 +201,59 @@ const Model = Type.Object(
       }),
     ),
     credentials: Type.Optional(
-      secretKeyRef('Secret holding the token to download the model (HF_TOKEN, NGC_API_KEY). Never inlined.', 'token'),
+      secretKeyRef(
+        'Secret holding the token to download the model: HF_TOKEN for hf:// (not on ollama), NGC_API_KEY for ngc:// (required there). Never inlined.',
+        'token',
+        'model.credentials',
+        'hf-token',
+      ),
     ),
   },
   { description: 'The model the engine serves.' },
 );
 
-const EnvVar = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 256, pattern: '^[-._a-zA-Z][-._a-zA-Z0-9]*$' }),
-  value: Type.String({ maxLength: 32768 }),
-});
+const EnvVar = Type.Object(
+  {
+    name: matching(
+      '^[-._a-zA-Z][-._a-zA-Z0-9]*$',
+      "engine.env[].name must be a variable name: letters, digits, '_', '-' or '.', not starting with a digit, e.g. VLLM_LOGGING_LEVEL",
+      { minLength: 1, maxLength: 256, description: 'Name of the variable.' },
+    ),
+    value: Type.String({
+      maxLength: 32768,
+      description: 'Literal value (no Secret references: see model.credentials).',
+    }),
+  },
+  { description: 'An environment variable of the engine container.' },
+);
+
+/** The etcd budget of the Specialist's free-text lists: each well under the 1.5 MiB etcd stores. */
+const ENV_VALUES_TOTAL = 65536;
+const ARGS_TOTAL = 65536;
 
 const Engine = Type.Object(
   {
     kind: enumOf(ENGINE_KINDS, {
+      // Bounds the cost of the messages that name the kind.
+      maxLength: 16,
       description:
         'Inference engine: vllm, sglang, llamacpp (llama.cpp server), ollama, tgi, nim, or openai (an external OpenAI-compatible endpoint: no pod).',
     }),
     image: Type.Optional(
-      Type.String({
+      matching('^\\S+$', 'engine.image must be an image reference without spaces, e.g. vllm/vllm-openai:v0.11.0', {
         minLength: 1,
         maxLength: 512,
         description: "Engine image; defaults to the engine's profile image. Required for nim.",
       }),
     ),
     args: Type.Optional(
-      Type.Array(Type.String({ maxLength: 4096 }), {
+      Type.Array(Type.String({ maxLength: 4096, description: 'One argument.' }), {
         maxItems: 64,
-        description: 'Extra engine arguments, appended after the ones slm-fleet generates.',
+        description: `Extra engine arguments, appended after the ones slm-fleet generates (not on ollama and nim, which take settings through engine.env). At most ${ARGS_TOTAL} characters together.`,
+        ...cel({
+          rule: `self.map(a, size(a)).sum() <= ${ARGS_TOTAL}`,
+          message: `engine.args together must hold at most ${ARGS_TOTAL} characters (64 KiB): the Specialist is stored whole, and the API server's store refuses objects over 1.5 MiB`,
+        }),
       }),
     ),
     env: Type.Optional(
@@ -87,15 +261,29 @@ const Engine = Type.Object(
         maxItems: 64,
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-list-map-keys': ['name'],
-        description: 'Extra environment variables for the engine. Put secrets in model.credentials, not here.',
+        description: `Extra environment variables for the engine, after the generated ones (which they may not redefine). Put secrets in model.credentials, not here. Values hold at most ${ENV_VALUES_TOTAL} characters together.`,
+        ...cel(
+          {
+            rule: `self.map(e, size(e.value)).sum() <= ${ENV_VALUES_TOTAL}`,
+            message: `engine.env values together must hold at most ${ENV_VALUES_TOTAL} characters (64 KiB): the Specialist is stored whole, and the API server's store refuses objects over 1.5 MiB`,
+          },
+          {
+            rule: `!self.exists(e, e.name in ${celList(TOKEN_ENV)})`,
+            message: `engine.env must not set ${TOKEN_ENV.join(' or ')}: put the token in a Secret and name it in model.credentials`,
+            reason: 'FieldValueForbidden',
+          },
+        ),
       }),
     ),
     toolCallParser: Type.Optional(
-      Type.String({
-        pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]{0,63}$',
-        maxLength: 64,
-        description: `How the engine turns model output into OpenAI tool_calls. On vllm, sglang and nim: the engine's tool-call parser, e.g. hermes, llama3_json or mistral (vllm, nim), qwen25 or llama3 (sglang). Unset on vllm and sglang: a default from the model family named in model.uri or model.servedName (Qwen2.5/QwQ/Qwen3, Qwen3-Coder, Llama 3.1-3.3, Mistral, gpt-oss; on vllm also Hermes 2 Pro/3, Granite 3.1+, Phi-4-mini), else no tool calling; unset on nim: no tool calling. '${TOOL_CALLING_OFF}' starts the engine without tool calling; it is the only value on llamacpp, whose tool calls otherwise follow the model's chat template (--jinja). Refused on tgi and ollama (tools are native) and openai (the endpoint decides). See docs/engines.md, Tool calling.`,
-      }),
+      matching(
+        '^[A-Za-z0-9][-A-Za-z0-9_.]{0,63}$',
+        "engine.toolCallParser must be one word of letters, digits, '-', '_' or '.' (at most 64 characters), e.g. hermes",
+        {
+          maxLength: 64,
+          description: `How the engine turns model output into OpenAI tool_calls. On vllm, sglang and nim: the engine's tool-call parser, e.g. hermes, llama3_json or mistral (vllm, nim), qwen25 or llama3 (sglang). Unset on vllm and sglang: a default from the model family named in model.uri or model.servedName (Qwen2.5/QwQ/Qwen3, Qwen3-Coder, Llama 3.1-3.3, Mistral, gpt-oss; on vllm also Hermes 2 Pro/3, Granite 3.1+, Phi-4-mini), else no tool calling; unset on nim: no tool calling. '${TOOL_CALLING_OFF}' starts the engine without tool calling; it is the only value on llamacpp, whose tool calls otherwise follow the model's chat template (--jinja). Refused on tgi and ollama (tools are native) and openai (the endpoint decides). See docs/engines.md, Tool calling.`,
+        },
+      ),
     ),
     maxConcurrency: Type.Integer({
       minimum: 1,
@@ -113,15 +301,19 @@ const Engine = Type.Object(
       }),
     ),
     url: Type.Optional(
-      Type.String({
-        pattern: '^https?://.+',
+      matching('^https?://.+', 'engine.url must be an http:// or https:// URL, e.g. https://api.openai.com/v1', {
         maxLength: 2048,
         description:
           'Base URL of the external OpenAI-compatible API (kind openai only), e.g. https://api.example.com/v1.',
       }),
     ),
     secretRef: Type.Optional(
-      secretKeyRef('Secret holding the API key of the external endpoint (kind openai).', 'apiKey'),
+      secretKeyRef(
+        'Secret holding the API key of the external endpoint (kind openai).',
+        'apiKey',
+        'engine.secretRef',
+        'openai-api-key',
+      ),
     ),
   },
   {
@@ -170,6 +362,20 @@ const Engine = Type.Object(
         fieldPath: '.image',
         reason: 'FieldValueRequired',
       },
+      {
+        rule: `!has(self.args) || size(self.args) == 0 || !(self.kind in ${celList(podEnginesWhere((r) => !r.acceptsArgs))})`,
+        message: `engine.args: ${either(podEnginesWhere((r) => !r.acceptsArgs))} are configured through engine.env, not command-line arguments`,
+        messageExpression:
+          "'engine.args: ' + self.kind + ' is configured through engine.env, not command-line arguments'",
+        fieldPath: '.args',
+        reason: 'FieldValueForbidden',
+      },
+      ...POD_ENGINES.map((kind): CelRule => ({
+        rule: `self.kind != '${kind}' || !has(self.env) || !self.env.exists(e, e.name in ${celList(POD_ENGINE_RULES[kind].generatedEnv)})`,
+        message: `engine.env must not redefine ${either(POD_ENGINE_RULES[kind].generatedEnv)}, which slm-fleet sets for ${kind}`,
+        fieldPath: '.env',
+        reason: 'FieldValueForbidden',
+      })),
     ),
   },
 );
@@ -178,7 +384,7 @@ const Gpu = Type.Object(
   {
     count: Type.Integer({ minimum: 0, maximum: 16, default: 1, description: 'GPUs per replica (0 = CPU only).' }),
     profiles: Type.Optional(
-      Type.Array(dnsLabel('A GPU profile name from the operator configuration.'), {
+      Type.Array(dnsLabel('A GPU profile name from the operator configuration.', 'a GPU profile name', 'nvidia-l4'), {
         minItems: 1,
         maxItems: 8,
         'x-kubernetes-list-type': 'set',
@@ -193,8 +399,18 @@ const Gpu = Type.Object(
 const Resources = Type.Object(
   {
     gpu: Gpu,
-    cpu: Type.Optional(quantity('CPU for the engine container, e.g. "8".')),
-    memory: Type.Optional(quantity('Memory for the engine container, e.g. "32Gi".')),
+    cpu: Type.Optional(
+      quantity(
+        'CPU for the engine container (a request, no limit), e.g. "8" or "500m".',
+        'resources.cpu must be a non-negative Kubernetes quantity: a number of cores, e.g. 8 or "0.5", or millicores, e.g. "500m"',
+      ),
+    ),
+    memory: Type.Optional(
+      quantity(
+        'Memory for the engine container (request and limit), e.g. "32Gi".',
+        'resources.memory must be a non-negative Kubernetes quantity: a number with a unit, e.g. "32Gi" or "512Mi" (Ki, Mi, Gi, Ti are powers of 1024; k, M, G, T powers of 1000; "GB" is not a unit)',
+      ),
+    ),
   },
   { description: 'Compute for each replica.' },
 );
@@ -245,39 +461,117 @@ const Scaling = Type.Object(scalingFields, {
   // The API server checks the default against the CEL rules without filling nested
   // defaults into it, so it must be complete.
   default: scalingDefaults,
+  // `scaling: {minReplicas: 2}` alone meets maxReplicas' default of 1. The default cannot follow
+  // minReplicas: OpenAPI defaults are constants and CEL only validates; a mutating webhook could,
+  // but slm-fleet runs none (it would need its own TLS-served endpoint before any Specialist can
+  // be written), and leaving maxReplicas unset instead would change the stored spec that the
+  // operator, the autoscaler and local mode all read as complete. So the message says the
+  // default and the fix.
   ...cel({
     rule: 'self.minReplicas <= self.maxReplicas',
-    message: 'scaling.minReplicas must not exceed scaling.maxReplicas',
+    message:
+      'scaling.minReplicas must not exceed scaling.maxReplicas (default 1 when left out): set scaling.maxReplicas too',
+    // Literals only: string(int) in a messageExpression costs more than the API server allows.
+    messageExpression:
+      "self.maxReplicas == 1 ? 'scaling.minReplicas must not exceed scaling.maxReplicas, which is 1 (its default when left out): set scaling.maxReplicas too, e.g. {minReplicas: 2, maxReplicas: 4}' : 'scaling.minReplicas must not exceed scaling.maxReplicas'",
     fieldPath: '.minReplicas',
   }),
 });
 
-const Toleration = Type.Object({
-  key: Type.Optional(Type.String({ maxLength: 316 })),
-  operator: Type.Optional(enumOf(['Exists', 'Equal'] as const, { description: 'Exists or Equal.' })),
-  value: Type.Optional(Type.String({ maxLength: 63 })),
-  effect: Type.Optional(
-    enumOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const, { description: 'Taint effect.' }),
-  ),
-  tolerationSeconds: Type.Optional(Type.Integer()),
-});
+const Toleration = Type.Object(
+  {
+    key: Type.Optional(
+      Type.String({
+        maxLength: 316,
+        description: 'The taint key the toleration applies to; empty with operator Exists matches every key.',
+      }),
+    ),
+    operator: Type.Optional(
+      enumOf(['Exists', 'Equal'] as const, {
+        description: 'Equal (the default): the taint value must equal value. Exists: any value (leave value empty).',
+      }),
+    ),
+    value: Type.Optional(Type.String({ maxLength: 63, description: 'The taint value to match with operator Equal.' })),
+    effect: Type.Optional(
+      enumOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const, {
+        description: 'The taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches all.',
+      }),
+    ),
+    tolerationSeconds: Type.Optional(
+      Type.Integer({
+        description:
+          'With effect NoExecute: how long the pod stays on a node after the taint appears (unset: forever, 0 or less: evicted at once).',
+      }),
+    ),
+  },
+  { description: 'A core/v1 Toleration: lets the pods run on nodes with a matching taint.' },
+);
 
 const Placement = Type.Object(
   {
-    nodeSelector: Type.Optional(stringMap('Extra node labels the pods require, on top of the GPU profile.')),
-    tolerations: Type.Optional(Type.Array(Toleration, { maxItems: 32, description: 'Extra tolerations.' })),
-    affinity: Type.Optional(freeForm('A core/v1 Affinity, merged with the GPU profile placement.')),
-    priorityClassName: Type.Optional(dnsLabel('PriorityClass of the pods.')),
+    nodeSelector: Type.Optional(
+      labelMap('Extra node labels the pods require, on top of the GPU profile (at most 32).', 32),
+    ),
+    tolerations: Type.Optional(
+      Type.Array(Toleration, {
+        maxItems: 32,
+        description: "Extra tolerations, added to the GPU profile's.",
+      }),
+    ),
+    affinity: Type.Optional(
+      kubernetesAffinity(
+        'A core/v1 Affinity (the Pod field, checked field by field: unknown fields are refused or dropped), merged with the GPU profile placement.',
+      ),
+    ),
+    priorityClassName: Type.Optional(
+      dnsLabel('PriorityClass of the pods.', 'placement.priorityClassName', 'high-priority'),
+    ),
   },
   { description: 'Where the pods may run, beyond the GPU profile.' },
 );
+
+/**
+ * Per scheme, the engines that load it: `s3:// models need engine.kind vllm, sglang or nim`.
+ * engine.kind openai downloads nothing, so its model.uri may be anything the field allows.
+ */
+function schemeRules(): CelRule[] {
+  return MODEL_SCHEMES.flatMap((scheme) => {
+    const kinds = podEnginesWhere((rules) => rules.modelSchemes.includes(scheme));
+    if (kinds.length === POD_ENGINES.length) return [];
+    return [
+      {
+        rule: `self.engine.kind == 'openai' || !self.model.uri.startsWith('${scheme}://') || self.engine.kind in ${celList(kinds)}`,
+        message: `${scheme}:// models need engine.kind ${either(kinds)}`,
+        messageExpression: `'${scheme}:// models need engine.kind ${either(kinds)}; ' + self.engine.kind + ' loads ' + ${schemeMap}[self.engine.kind]`,
+        fieldPath: '.model.uri',
+      },
+    ];
+  });
+}
+
+/** CEL: engine kind -> the model sources it loads, in words. */
+const schemeMap = `{${POD_ENGINES.map((kind) => `'${kind}': '${POD_ENGINE_RULES[kind].modelSchemes.map((s) => `${s}://`).join(', ')}'`).join(', ')}}`;
+
+/**
+ * Rules that need metadata.name (a default of the spec), checked at the object's root: an
+ * adapter may not take the base model's served name, which defaults to the Specialist name.
+ */
+export const SPECIALIST_ROOT_RULES: CelRule[] = [
+  {
+    rule: '!has(self.spec.model.adapters) || !self.spec.model.adapters.exists(a, a.name == (has(self.spec.model.servedName) ? self.spec.model.servedName : self.metadata.name))',
+    message:
+      "model.adapters[].name must differ from the base model's served name (model.servedName, or the Specialist name when that is unset): callers pick a model by that name",
+    // FieldValueInvalid: a Duplicate error would not show the message.
+    fieldPath: '.spec.model.adapters',
+  },
+];
 
 export const SpecialistSpec = Type.Object(
   {
     model: Model,
     engine: Engine,
     resources: Type.Optional(Resources),
-    tasks: Type.Array(dnsLabel('A task name agents call.'), {
+    tasks: Type.Array(dnsLabel('A task name agents call.', 'a task name', 'extract-invoice'), {
       minItems: 1,
       maxItems: 64,
       'x-kubernetes-list-type': 'set',
@@ -326,14 +620,41 @@ export const SpecialistSpec = Type.Object(
         reason: 'FieldValueForbidden',
       },
       {
-        rule: "self.model.uri.startsWith('ollama://') == (self.engine.kind == 'ollama')",
-        message: 'ollama:// models need engine.kind ollama, and engine.kind ollama needs an ollama:// model',
+        rule: `self.engine.kind == 'openai' || self.model.uri.matches('${ANY_SCHEME}')`,
+        message:
+          'model.uri: engines that run pods need a model source such as hf://org/name, pvc://claim/path or ollama://name; a plain model name is only for engine.kind openai',
+        messageExpression: `'model.uri: engine.kind ' + self.engine.kind + ' needs a model source URI (it loads ' + ${schemeMap}[self.engine.kind] + '), e.g. hf://Qwen/Qwen2.5-3B-Instruct; a plain model name is only for engine.kind openai'`,
+        fieldPath: '.model.uri',
+      },
+      ...schemeRules(),
+      {
+        rule: `!(self.engine.kind in ${celList(podEnginesWhere((r) => !r.hfTag))}) || !self.model.uri.matches('^hf://[^:]*:')`,
+        message: `model.uri: ${either(podEnginesWhere((r) => !r.hfTag))} load whole repositories; drop the :tag (tags select GGUF files on llamacpp and ollama, a revision on nim)`,
+        messageExpression:
+          "'model.uri: ' + self.engine.kind + ' loads whole repositories; drop the :tag (tags select GGUF files on llamacpp and ollama, a revision on nim)'",
         fieldPath: '.model.uri',
       },
       {
-        rule: "!self.model.uri.startsWith('ngc://') || self.engine.kind == 'nim'",
-        message: 'ngc:// models need engine.kind nim',
-        fieldPath: '.model.uri',
+        rule: "!self.model.uri.startsWith('ngc://') || has(self.model.credentials)",
+        message: 'ngc:// models need model.credentials: NIM downloads them with NGC_API_KEY',
+        fieldPath: '.model.credentials',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "!has(self.model.credentials) || self.engine.kind != 'openai'",
+        message:
+          'model.credentials is not for engine.kind openai, which downloads nothing: its API key goes in engine.secretRef',
+        fieldPath: '.model.credentials',
+        reason: 'FieldValueForbidden',
+      },
+      {
+        // As the renderer decides it: HF_TOKEN for hf:// on engines other than ollama (which
+        // pulls hf.co without one), NGC_API_KEY for ngc://, nothing for s3://, pvc://, ollama://.
+        rule: "!has(self.model.credentials) || self.engine.kind == 'openai' || self.model.uri.startsWith('ngc://') || (self.engine.kind != 'ollama' && (self.model.uri.startsWith('hf://') || (has(self.model.adapters) && self.model.adapters.exists(a, a.uri.startsWith('hf://')))))",
+        message:
+          "model.credentials is only for hf:// sources (not on ollama) and ngc:// models: s3:// is read with the pod's cloud identity (e.g. IRSA), not a token, and pvc:// and ollama:// take none",
+        fieldPath: '.model.credentials',
+        reason: 'FieldValueForbidden',
       },
       {
         rule: "self.engine.kind != 'openai' || !has(self.resources) || self.resources.gpu.count == 0",

@@ -27,6 +27,33 @@ describe('validateSpecialistSpec', () => {
   });
 });
 
+describe('errors of fields with a form (local mode)', () => {
+  it.each<[string, unknown, RegExp]>([
+    [
+      'a task name',
+      { tasks: ['Extract Invoice'] },
+      /^spec\.tasks\.0: a task name must be a DNS label: .*e\.g\. extract-invoice$/,
+    ],
+    [
+      'memory: 32GB',
+      { resources: { gpu: { count: 1 }, memory: '32GB' } },
+      /^spec\.resources\.memory: resources\.memory must be a non-negative Kubernetes quantity/,
+    ],
+    [
+      'an env name',
+      { engine: { kind: 'vllm', env: [{ name: '1A', value: '' }] } },
+      /^spec\.engine\.env\.0\.name: engine\.env\[\]\.name must be a variable name/,
+    ],
+  ])('says what is expected for %s, as the API server does', (_case, patch, message) => {
+    expect(validateSpecialistSpec({ ...specialist, ...(patch as object) }).errors?.[0]).toMatch(message);
+  });
+
+  it('keeps the same spec valid', () => {
+    const spec = { ...specialist, resources: { gpu: { count: 1 }, cpu: '500m', memory: '32Gi' } };
+    expect(validateSpecialistSpec(spec).errors).toBeUndefined();
+  });
+});
+
 describe('validateAgentTaskSpec', () => {
   it('fills in defaults and names bad fields', () => {
     expect(validateAgentTaskSpec({ specialists: [{ name: 'x' }] }).spec).toMatchObject({
@@ -56,8 +83,12 @@ describe('AgentTask tools', () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['a name with a space', [{ name: 'get weather' }], /^spec\.tools\.0\.name: must match pattern/],
-    ['a name over 64 characters', [{ name: 'x'.repeat(65) }], /^spec\.tools\.0\.name: must match pattern/],
+    [
+      'a name with a space',
+      [{ name: 'get weather' }],
+      /^spec\.tools\.0\.name: tools\[\]\.name must be 1-64 letters, digits, '_' or '-'/,
+    ],
+    ['a name over 64 characters', [{ name: 'x'.repeat(65) }], /^spec\.tools\.0\.name: must NOT have more than 64/],
     ['no name', [{ description: 'nameless' }], /^spec\.tools\.0\.name: must have required property/],
     [
       'parameters that are not an object',

@@ -113,7 +113,7 @@ function checkAdapters(input: EngineContainerInput, profile: EngineProfile): Che
 
 function checkOptionalFields(input: EngineContainerInput, profile: EngineProfile): void {
   if (input.extraArgs !== undefined && input.extraArgs.length > 0 && !profile.acceptsArgs) {
-    throw new Error(`extraArgs: ${input.kind} is configured through env, not command-line arguments.`);
+    throw new Error(`engine.args: ${input.kind} is configured through engine.env, not command-line arguments.`);
   }
   for (const [field, value] of [
     ['cpu', input.cpu],

@@ -127,12 +127,12 @@ describe('renderEngine refuses impossible input, naming the field', () => {
     [
       'args for ollama',
       inputFor('ollama', { extraArgs: ['--verbose'] }),
-      'extraArgs: ollama is configured through env',
+      'engine.args: ollama is configured through engine.env',
     ],
     [
       'args for nim',
       inputFor('nim', { extraArgs: ['--max-num-seqs', '8'] }),
-      'extraArgs: nim is configured through env',
+      'engine.args: nim is configured through engine.env',
     ],
     [
       'an env var that replaces the port',

@@ -1,4 +1,11 @@
-import { API_VERSION, findCondition, type AgentTask, type Specialist } from '@slm-fleet/api';
+import {
+  API_VERSION,
+  agentTaskSpecError,
+  findCondition,
+  withInvalidSpec,
+  type AgentTask,
+  type Specialist,
+} from '@slm-fleet/api';
 import type { Informer, ServerSideApplier } from '@slm-fleet/k8s';
 import { agentTaskStatus } from '@slm-fleet/routing';
 import type { EventRecorder } from '../events.js';
@@ -12,7 +19,10 @@ export interface AgentTaskReconcilerDeps {
   now?: () => string;
 }
 
-/** Resolves an AgentTask's Specialists and writes the routing view and Ready condition. */
+/**
+ * Resolves an AgentTask's Specialists and writes the routing view and Ready condition; a task
+ * whose JSON Schema does not compile is Ready=False, InvalidSpec, naming the field.
+ */
 export class AgentTaskReconciler {
   constructor(private readonly deps: AgentTaskReconcilerDeps) {}
 
@@ -25,7 +35,11 @@ export class AgentTaskReconciler {
         .filter((s) => s.metadata.namespace === task.metadata.namespace)
         .map((s) => [s.metadata.name, s]),
     );
-    const status = agentTaskStatus(task, specialists, this.deps.now?.() ?? new Date().toISOString());
+    const now = this.deps.now?.() ?? new Date().toISOString();
+    const routing = agentTaskStatus(task, specialists, now);
+    // What the API server cannot check: the task's JSON Schemas compile (as the router's will).
+    const invalid = agentTaskSpecError(task.spec);
+    const status = invalid === undefined ? routing : withInvalidSpec(task, routing, invalid, now);
     if (sameAsStored(task.status, status)) return;
     await this.deps.applier.applyStatus(
       { apiVersion: API_VERSION, kind: 'AgentTask', metadata: task.metadata, status },
