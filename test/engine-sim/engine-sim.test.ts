@@ -3,8 +3,9 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import OpenAI from 'openai';
+import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '@slm-fleet/testing';
+import { eventually, spawnCli } from '@slm-fleet/testing';
 import { startSimulator, type Simulator } from './simulator.js';
 
 const MODEL = 'sim-model';
@@ -262,6 +263,105 @@ describe('engine simulator: batch, faults and start-up', () => {
       const response = await sim.setSwitches(switches);
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { param } });
+    }
+  });
+});
+
+describe('engine simulator: who may flip the switches (/sim/faults)', () => {
+  const token = 'sim-faults-token-for-the-suite-0123456789';
+  let sim: Simulator | undefined;
+  afterEach(async () => {
+    await sim?.service.stop();
+    sim = undefined;
+  });
+  const switchesOf = async (s: Simulator) =>
+    (await (await s.post('/sim/faults', '{}', { authorization: `Bearer ${token}` })).json()) as Record<string, number>;
+
+  it('with a faults token: refuses a caller without it or with another one (401, OpenAI shape), obeys one with it', async () => {
+    sim = await startSimulator({ faultsToken: token });
+    const callers: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer another-token-0123456789abcdef' },
+      { authorization: token },
+    ];
+    for (const headers of callers) {
+      const refused = await sim.post('/sim/faults', JSON.stringify({ errorRate: 1 }), headers);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await refused.json()).toMatchObject({
+        error: {
+          type: 'invalid_request_error',
+          code: 'invalid_token',
+          message: expect.stringContaining('Authorization: Bearer <token>'),
+        },
+      });
+    }
+    // The method is checked after the caller: an unknown caller learns nothing.
+    expect((await fetch(`${sim.baseUrl}/sim/faults`)).status).toBe(401);
+    expect((await fetch(`${sim.baseUrl}/sim/faults`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      405,
+    );
+    expect(await switchesOf(sim)).toMatchObject({ errorRate: 0 });
+
+    const obeyed = await sim.setSwitches({ errorRate: 1 });
+    expect(obeyed.status).toBe(200);
+    expect(await obeyed.json()).toMatchObject({ errorRate: 1 });
+    expect(await sim.client.chat.completions.create(question('fail')).catch((e: unknown) => e)).toBeInstanceOf(
+      OpenAI.InternalServerError,
+    );
+    // The rest of the API needs no token.
+    expect((await fetch(`${sim.baseUrl}/sim/stats`)).status).toBe(200);
+  });
+
+  it('without a token: obeys a loopback caller, refuses any other (403)', async () => {
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    sim = await startSimulator({ host: '0.0.0.0' });
+    if (address) {
+      const remote = await fetch(`http://${address}:${sim.service.port}/sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ hangRate: 1 }),
+      });
+      expect(remote.status).toBe(403);
+      expect(await remote.json()).toMatchObject({
+        error: { code: 'forbidden', message: expect.stringContaining('loopback') },
+      });
+      // The refused switch did not flip; the rest of the API still answers that caller.
+      expect((await fetch(`http://${address}:${sim.service.port}/v1/models`)).status).toBe(200);
+    } else {
+      console.warn('no non-loopback IPv4 address on this machine: the 403 case is covered by the unit table only');
+    }
+    const local = await sim.setSwitches({ hangRate: 0.5 });
+    expect(local.status).toBe(200);
+    expect(await local.json()).toMatchObject({ hangRate: 0.5 });
+  });
+
+  it('the built CLI takes the token from SLM_FLEET_SIM_FAULTS_TOKEN or --faults-token, and never logs it', async () => {
+    const { PATH, HOME } = process.env;
+    const base = ['engine-sim', '--host', '127.0.0.1', '--http-port', '0'];
+    for (const [args, env] of [
+      [base, { PATH, HOME, SLM_FLEET_SIM_FAULTS_TOKEN: token }],
+      [[...base, '--faults-token', token], { PATH, HOME }],
+    ] as const) {
+      const child = await spawnCli('engine-sim (faults token)', [...args], env);
+      try {
+        const post = (headers: Record<string, string>) =>
+          fetch(`http://127.0.0.1:${child.port}/sim/faults`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify({ tpot: 1 }),
+          });
+        expect((await post({})).status).toBe(401);
+        expect((await post({ authorization: `Bearer ${token}` })).status).toBe(200);
+        // Logged before the answer went out; read from the pipe maybe a little after.
+        await eventually(async () => expect(child.logs.join('\n')).toContain('refused /sim/faults'), quickly);
+        expect(child.logs.join('\n')).toContain('"faults":"bearer token"');
+        expect(child.logs.join('\n')).not.toContain(token);
+      } finally {
+        await child.stop(5_000);
+      }
     }
   });
 });

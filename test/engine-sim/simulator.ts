@@ -13,22 +13,24 @@ export interface Simulator {
   /** No retries, so each call is one request and a 500 reaches the test. */
   client: OpenAI;
   stats: () => Promise<SimStats>;
-  /** POST /sim/faults. */
+  /** POST /sim/faults, with the faults token when the simulator has one. */
   setSwitches: (switches: Record<string, unknown>) => Promise<Response>;
-  post: (path: string, body: string) => Promise<Response>;
+  post: (path: string, body: string, headers?: Record<string, string>) => Promise<Response>;
 }
 
 export async function startSimulator(overrides: Partial<EngineSimOptions> = {}): Promise<Simulator> {
   const service = await startEngineSim({ ...SIM_DEFAULTS, ...overrides });
   const baseUrl = `http://127.0.0.1:${service.port}`;
-  const post = (path: string, body: string): Promise<Response> =>
-    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = (path: string, body: string, headers: Record<string, string> = {}): Promise<Response> =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const token = overrides.faultsToken;
+  const authorization: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   return {
     service,
     baseUrl,
     client: new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 }),
     stats: async () => (await (await fetch(`${baseUrl}/sim/stats`)).json()) as SimStats,
-    setSwitches: (switches) => post('/sim/faults', JSON.stringify(switches)),
+    setSwitches: (switches) => post('/sim/faults', JSON.stringify(switches), authorization),
     post,
   };
 }

@@ -62,6 +62,11 @@ export function workerOptions(): Option[] {
       .argParser(parseDuration('--drain-timeout'))
       .env('SLM_FLEET_DRAIN_TIMEOUT')
       .default(30_000, '30s'),
+    // Checked by the worker, not an argParser: commander would echo the value in its error.
+    new Option(
+      '--drain-token <token>',
+      'bearer token GET /drain requires of every caller; unset: loopback callers only (use the variable: a flag shows in ps)',
+    ).env('SLM_FLEET_DRAIN_TOKEN'),
   ];
 }
 
@@ -93,5 +98,10 @@ export function engineSimOptions(): Option[] {
       .argParser(parseDuration('--slow-start'))
       .default(SIM.slowStart, `${SIM.slowStart}ms`),
     new Option('--seed <n>', 'seed of the fault draws').argParser(parseCount('--seed', 0, 2 ** 31)).default(SIM.seed),
+    // Checked by the simulator, not an argParser: commander would echo the value in its error.
+    new Option(
+      '--faults-token <token>',
+      'bearer token /sim/faults requires of every caller; unset: loopback callers only (the variable keeps it out of ps)',
+    ).env('SLM_FLEET_SIM_FAULTS_TOKEN'),
   ];
 }

@@ -1,7 +1,14 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import { type BeforeApplicationShutdown, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { serveApi } from './api-routes.js';
+import { serveApi, type SwitchAccess } from './api-routes.js';
+import { ENGINE_SIM_OPTIONS, type EngineSimOptions } from './engine-sim-options.js';
 import { SimulatedEngine } from './simulated-engine.js';
 
 /**
@@ -12,10 +19,19 @@ import { SimulatedEngine } from './simulated-engine.js';
  */
 @Injectable()
 export class ApiMount implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly access: SwitchAccess;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly engine: SimulatedEngine,
-  ) {}
+    @Inject(ENGINE_SIM_OPTIONS) options: EngineSimOptions,
+  ) {
+    const logger = new Logger('engine-sim');
+    this.access = {
+      faultsToken: options.faultsToken,
+      onRefused: (refusal) => logger.warn({ msg: `refused ${refusal.path}`, ...refusal }),
+    };
+  }
 
   private get server(): Server {
     return this.adapterHost.httpAdapter.getHttpServer() as Server;
@@ -27,7 +43,7 @@ export class ApiMount implements OnApplicationBootstrap, BeforeApplicationShutdo
     const nest = server.listeners('request') as RequestListener[];
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (serveApi(this.engine, req, res)) return;
+      if (serveApi(this.engine, req, res, this.access)) return;
       for (const listener of nest) listener.call(server, req, res);
     });
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, MAX_MODEL_LEN, modelList, parseSwitchUpdate } from '@slm-fleet/simulator';
 import { chatCompletions } from './chat-completions.js';
+import { faultsAccess } from './faults-access.js';
 import { readBody, sendError, sendJson } from './http-io.js';
 import type { SimulatedEngine } from './simulated-engine.js';
 
@@ -15,11 +16,25 @@ const ROUTES: Record<string, Partial<Record<string, Route>>> = {
   '/sim/stats': { GET: (engine, _req, res) => sendJson(res, 200, engine.stats()) },
 };
 
+/** The run-time switches: only a caller with the faults token, or on loopback without one, may use them. */
+const SWITCH_PATHS = new Set(['/sim/faults']);
+
+/** Who may use the switches, and where a refusal is reported (without the token). */
+export interface SwitchAccess {
+  faultsToken: string | undefined;
+  onRefused?: (refusal: { path: string; reason: string; remoteAddress: string | undefined }) => void;
+}
+
 /**
  * Serves the simulator's API. Returns false for paths that are not its own (/healthz,
  * /readyz), which the caller hands to Nest.
  */
-export function serveApi(engine: SimulatedEngine, req: IncomingMessage, res: ServerResponse): boolean {
+export function serveApi(
+  engine: SimulatedEngine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  access: SwitchAccess = { faultsToken: undefined },
+): boolean {
   const url = req.url ?? '/';
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
@@ -29,10 +44,43 @@ export function serveApi(engine: SimulatedEngine, req: IncomingMessage, res: Ser
     sendError(res, new ApiError(404, `no route ${req.method} ${path} in the engine simulator`, null, 'not_found'));
     return true;
   }
+  if (SWITCH_PATHS.has(path) && !mayUseSwitches(path, req, res, access)) return true;
   const route = methods[req.method ?? ''];
   if (route) route(engine, req, res);
   else sendError(res, new ApiError(405, `${req.method} is not allowed on ${path}`, null, 'method_not_allowed'));
   return true;
+}
+
+/** Answers 401 (token configured, missing or wrong) or 403 (no token, not loopback) and returns false, or returns true. */
+function mayUseSwitches(path: string, req: IncomingMessage, res: ServerResponse, access: SwitchAccess): boolean {
+  const remoteAddress = req.socket.remoteAddress;
+  const decision = faultsAccess({ authorization: req.headers.authorization, remoteAddress }, access.faultsToken);
+  if (decision.allowed) return true;
+  access.onRefused?.({ path, reason: decision.reason, remoteAddress });
+  if (decision.status === 401) {
+    res.setHeader('www-authenticate', 'Bearer');
+    sendError(
+      res,
+      new ApiError(
+        401,
+        `${path} needs the header "Authorization: Bearer <token>" with the simulator's faults token (--faults-token, SLM_FLEET_SIM_FAULTS_TOKEN): ${decision.reason}`,
+        null,
+        'invalid_token',
+      ),
+    );
+  } else {
+    sendError(
+      res,
+      new ApiError(
+        403,
+        `${path} answers only loopback callers when the simulator has no faults token; start it with --faults-token or SLM_FLEET_SIM_FAULTS_TOKEN and send "Authorization: Bearer <token>"`,
+        null,
+        'forbidden',
+      ),
+    );
+  }
+  // The body is never read: node:http discards it once the answer is sent.
+  return false;
 }
 
 function notReady(): ApiError {

@@ -1,15 +1,22 @@
 import type { SimulatorSettings } from '@slm-fleet/simulator';
+import { checkFaultsToken } from './faults-access.js';
 
 /**
  * How the simulator behaves (the CLI's `slm-fleet engine-sim` flags, apps/cli/src/service-options.ts):
  * model, ttft and tpot (ms), maxBatch, batchSlowdown (0..1 of tpot per other request in the
  * batch), outputTokens, errorRate and hangRate (0..1), slowStart (ms) and the faults' seed.
+ * faultsToken guards the run-time switches (/sim/faults).
  */
 export interface EngineSimOptions extends SimulatorSettings {
   /** Address to bind; loopback unless told otherwise. */
   host: string;
   /** 0 picks a free port. */
   httpPort: number;
+  /**
+   * The bearer token /sim/faults requires of every caller (`--faults-token`,
+   * SLM_FLEET_SIM_FAULTS_TOKEN). Unset: /sim/faults answers only loopback callers. Never logged.
+   */
+  faultsToken?: string;
 }
 
 /** Nest injection token of the options. */
@@ -31,4 +38,5 @@ export function checkEngineSimOptions(options: EngineSimOptions): void {
     if (!(Number.isInteger(options[key]) && options[key] >= 1))
       throw new Error(`engine-sim: ${key} must be an integer ≥ 1, not ${options[key]}`);
   }
+  if (options.faultsToken !== undefined) checkFaultsToken(options.faultsToken);
 }

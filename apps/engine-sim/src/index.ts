@@ -7,12 +7,14 @@ export type { EngineSimOptions } from './engine-sim-options.js';
 /** Starts the engine simulator: the OpenAI-compatible API, /health, and the /sim controls. */
 export async function startEngineSim(options: EngineSimOptions): Promise<RunningService> {
   checkEngineSimOptions(options);
-  const { host, httpPort, ...behaviour } = options;
+  const { host, httpPort, faultsToken, ...behaviour } = options;
   const running = await startService({ name: 'engine-sim', module: EngineSimModule.forRoot(options), host, httpPort });
   running.logger.log({
     msg: 'engine simulator serving (simulated answers, no model)',
     port: running.port,
     ...behaviour,
+    // Who may flip the switches; the token itself is never logged.
+    faults: faultsToken === undefined ? 'loopback callers' : 'bearer token',
   });
   return running;
 }

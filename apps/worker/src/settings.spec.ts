@@ -30,4 +30,15 @@ describe('resolveWorkerSettings', () => {
     expect(() => resolveWorkerSettings({ ...options, specialist: 'summarizer' }, machine)).toThrow(/namespace\/name/);
     expect(() => resolveWorkerSettings({ ...options, specialist: 'a/b/c' }, machine)).toThrow(/namespace\/name/);
   });
+
+  it('keeps a drain token, and refuses one set but unusable (empty, too short) naming the variable, not the value', () => {
+    const token = 'k3y-of-the-drain-hook-0123456789';
+    expect(resolveWorkerSettings({ ...options, drainToken: token }, machine).drainToken).toBe(token);
+    expect(resolveWorkerSettings(options, machine).drainToken).toBeUndefined();
+    for (const bad of ['', 'hunter2']) {
+      expect(() => resolveWorkerSettings({ ...options, drainToken: bad }, machine)).toThrow(
+        /^the drain token \(SLM_FLEET_DRAIN_TOKEN\) must be 16 to 4096 visible ASCII characters/,
+      );
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { specialistQueueName } from '@slm-fleet/queue';
+import { checkAccessToken } from './drain-access.js';
 
 export interface WorkerOptions {
   host: string;
@@ -23,6 +24,12 @@ export interface WorkerOptions {
   replica?: string;
   /** On shutdown, how long in-flight calls may take to finish (ms) before they are handed back. */
   drainTimeout: number;
+  /**
+   * The bearer token `GET /drain` requires of every caller (SLM_FLEET_DRAIN_TOKEN; the operator
+   * sets it and puts it in the preStop hooks). Unset: /drain answers only loopback callers.
+   * Never logged.
+   */
+  drainToken?: string;
 }
 
 /** WorkerOptions with the defaults filled in. */
@@ -39,6 +46,7 @@ export function resolveWorkerSettings(
   if (!namespace || !name || rest.length > 0) {
     throw new Error(`--specialist must be namespace/name, got "${options.specialist}"`);
   }
+  if (options.drainToken !== undefined) checkAccessToken(options.drainToken, 'the drain token (SLM_FLEET_DRAIN_TOKEN)');
   return {
     ...options,
     queue: options.queue || specialistQueueName(namespace, name),

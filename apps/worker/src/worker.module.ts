@@ -12,7 +12,7 @@ import { REDIS, RedisModule, type RedisClient } from '@slm-fleet/queue';
 import { HealthModule, Readiness } from '@slm-fleet/service';
 import { METRICS_REGISTRY, MetricsModule } from '@slm-fleet/telemetry';
 import { createCallProcessor } from './call-processor.js';
-import { DrainController } from './drain.controller.js';
+import { DRAIN_SETTINGS, DrainController } from './drain.controller.js';
 import { redisReplySender } from './replies.js';
 import type { WorkerSettings } from './settings.js';
 import { createWorkerMetrics } from './worker-metrics.js';
@@ -53,6 +53,7 @@ export class WorkerModule {
       ],
       controllers: [DrainController],
       providers: [
+        { provide: DRAIN_SETTINGS, useValue: { token: settings.drainToken } },
         {
           provide: WorkerRuntime,
           inject: [REDIS, METRICS_REGISTRY],

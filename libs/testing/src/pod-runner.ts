@@ -121,7 +121,7 @@ interface PodObject {
     containers?: {
       name: string;
       env?: { name: string; value?: string; valueFrom?: unknown }[];
-      lifecycle?: { preStop?: { httpGet?: { path?: string } } };
+      lifecycle?: { preStop?: { httpGet?: { path?: string; httpHeaders?: { name: string; value: string }[] } } };
     }[];
     terminationGracePeriodSeconds?: number;
   };
@@ -138,6 +138,8 @@ interface Entry {
   graceMs: number;
   /** The worker container's preStop httpGet path, if it has one. */
   preStopPath: string | undefined;
+  /** Its httpHeaders (the drain token's Authorization), sent as the kubelet sends them. */
+  preStopHeaders: Record<string, string>;
   /** Aborts a start that is still waiting for readiness (the pod went meanwhile). */
   abort: AbortController;
   simulator?: CliProcess;
@@ -150,7 +152,8 @@ interface WorkerConfig {
   concurrency: string | undefined;
   model: string | undefined;
   preStopPath: string | undefined;
-  /** The container's other literal SLM_FLEET_* variables, passed on as they are. */
+  preStopHeaders: Record<string, string>;
+  /** The container's other literal SLM_FLEET_* variables (the drain token too), passed on as they are. */
   env: Record<string, string>;
 }
 
@@ -197,6 +200,9 @@ function workerConfig(pod: PodObject, namespace: string, specialist: string): Wo
     concurrency: literal.get('SLM_FLEET_CONCURRENCY'),
     model: literal.get('SLM_FLEET_MODEL'),
     preStopPath: container.lifecycle?.preStop?.httpGet?.path,
+    preStopHeaders: Object.fromEntries(
+      (container.lifecycle?.preStop?.httpGet?.httpHeaders ?? []).map(({ name, value }) => [name, value]),
+    ),
     env,
   };
 }
@@ -213,13 +219,19 @@ function baseEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * The kubelet's preStop httpGet: it waits for the answer as long as the grace allows. The
- * hook's port is the worker's HTTP server, its only one, so the worker's real port stands in.
+ * The kubelet's preStop httpGet, with the hook's headers: it waits for the answer as long as
+ * the grace allows. The hook's port is the worker's HTTP server, its only one, so the worker's
+ * real port stands in.
  */
-async function runPreStop(worker: CliProcess, path: string, timeoutMs: number): Promise<PreStopResult> {
+async function runPreStop(
+  worker: CliProcess,
+  path: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<PreStopResult> {
   try {
     const signal = AbortSignal.timeout(timeoutMs);
-    const response = await fetch(`http://127.0.0.1:${worker.port}${path}`, { signal });
+    const response = await fetch(`http://127.0.0.1:${worker.port}${path}`, { headers, signal });
     return { status: response.status, body: await response.text() };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
@@ -304,7 +316,7 @@ export async function startPodRunner(env: SuiteEnv, options: PodRunnerOptions = 
     const remainingMs = (): number => Math.max(2_000, deadline - Date.now());
     let preStop: PreStopResult | undefined;
     if (entry.worker && !entry.worker.exit && entry.preStopPath !== undefined) {
-      preStop = await runPreStop(entry.worker, entry.preStopPath, entry.graceMs);
+      preStop = await runPreStop(entry.worker, entry.preStopPath, entry.preStopHeaders, entry.graceMs);
       note(`pod ${entry.pod}: preStop GET ${entry.preStopPath}: ${JSON.stringify(preStop)}`);
     }
     // The worker first (SIGTERM: it drains, unless its preStop did), then the engine it used:
@@ -336,6 +348,7 @@ export async function startPodRunner(env: SuiteEnv, options: PodRunnerOptions = 
       state: 'starting',
       graceMs: (pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000,
       preStopPath: config.preStopPath,
+      preStopHeaders: config.preStopHeaders,
       abort: new AbortController(),
     };
     entries.set(name, entry);

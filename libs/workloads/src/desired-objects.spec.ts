@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SpecialistSpec } from '@slm-fleet/api';
 import { desiredObjects, type WorkloadSettings } from './desired-objects.js';
 import { specialist } from './test-fixtures.js';
+import { drainTokenOf } from './worker-sidecar.js';
 
 const settings: WorkloadSettings = {
   worker: { image: 'ghcr.io/slm-fleet/slm-fleet:test', redisSecret: { name: 'redis', key: 'url' } },
@@ -17,14 +18,22 @@ const settings: WorkloadSettings = {
 };
 
 /** The objects of the fixture Specialist with `engine` over a vllm one, under `settings` and `more`. */
-function objectsOf(engine: Partial<SpecialistSpec['engine']> = {}, more: Partial<WorkloadSettings> = {}) {
+function objectsOf(
+  engine: Partial<SpecialistSpec['engine']> = {},
+  more: Partial<WorkloadSettings> = {},
+  drainToken?: string,
+) {
   const stored = specialist({ engine: { kind: 'vllm', maxConcurrency: 8, ...engine } });
   // As read from the API server, which gives every object a uid (the owner references need it).
-  return desiredObjects({ ...stored, metadata: { ...stored.metadata, uid: 'uid-1' } }, { ...settings, ...more });
+  return desiredObjects(
+    { ...stored, metadata: { ...stored.metadata, uid: 'uid-1' } },
+    { ...settings, ...more },
+    drainToken === undefined ? {} : { drainToken },
+  );
 }
 
-function podOf(engine: Partial<SpecialistSpec['engine']> = {}) {
-  const pod = objectsOf(engine)?.deployment.spec?.template.spec;
+function podOf(engine: Partial<SpecialistSpec['engine']> = {}, drainToken?: string) {
+  const pod = objectsOf(engine, {}, drainToken)?.deployment.spec?.template.spec;
   if (!pod) throw new Error('no pod template rendered');
   const container = (name: string) => pod.containers.find((c) => c.name === name);
   const drainTimeout = container('worker')?.env?.find((e) => e.name === 'SLM_FLEET_DRAIN_TIMEOUT')?.value;
@@ -32,11 +41,36 @@ function podOf(engine: Partial<SpecialistSpec['engine']> = {}) {
 }
 
 describe('desiredObjects: a replica leaving', () => {
-  it("holds both containers in a preStop on the worker's GET /drain", () => {
+  it("holds both containers in a preStop on the worker's GET /drain, with the drain token", () => {
+    const token = 'tok-0123456789abcdef0123456789abcdef0123456';
+    const { container } = podOf({}, token);
+    const drain = {
+      preStop: {
+        httpGet: { path: '/drain', port: 8082, httpHeaders: [{ name: 'Authorization', value: `Bearer ${token}` }] },
+      },
+    };
+    expect(container('worker')?.lifecycle).toEqual(drain);
+    expect(container('engine')?.lifecycle).toEqual(drain);
+    // The worker requires the same token: its env has it.
+    expect(container('worker')?.env).toContainEqual({ name: 'SLM_FLEET_DRAIN_TOKEN', value: token });
+    expect(container('engine')?.env?.map((e) => e.name)).not.toContain('SLM_FLEET_DRAIN_TOKEN');
+  });
+
+  it('renders no token without one: the hooks send no header and the worker answers loopback only', () => {
     const { container } = podOf();
     const drain = { preStop: { httpGet: { path: '/drain', port: 8082 } } };
     expect(container('worker')?.lifecycle).toEqual(drain);
     expect(container('engine')?.lifecycle).toEqual(drain);
+    expect(container('worker')?.env?.map((e) => e.name)).not.toContain('SLM_FLEET_DRAIN_TOKEN');
+  });
+
+  it('reads the token back from a rendered Deployment, so the next render is the same object', () => {
+    const first = objectsOf({}, {}, 'first-token-0123456789abcdef')?.deployment;
+    expect(drainTokenOf(first)).toBe('first-token-0123456789abcdef');
+    expect(objectsOf({}, {}, drainTokenOf(first))?.deployment).toEqual(first);
+    // A Deployment from before tokens (or none yet) has none to keep.
+    expect(drainTokenOf(objectsOf()?.deployment)).toBeUndefined();
+    expect(drainTokenOf(undefined)).toBeUndefined();
   });
 
   it('drains for the call timeout, 60 s by default, and gives the engine 30 s more to stop', () => {

@@ -13,10 +13,10 @@ import { commonLabels, ownerReference, selectorLabels } from './labels.js';
 import { specialistNetworkPolicy, type SpecialistNetworkPolicySettings } from './network-policy.js';
 import { desiredReplicas } from './replicas.js';
 import {
-  WORKER_DRAIN_HOOK,
   WORKER_HTTP_PORT,
   terminationGraceSeconds,
   workerContainer,
+  workerDrainHook,
   type WorkerSettings,
 } from './worker-sidecar.js';
 
@@ -34,6 +34,17 @@ export interface WorkloadSettings {
   networkPolicy?: SpecialistNetworkPolicySettings;
 }
 
+/** What a render takes beyond the Specialist and the settings: values made at the edge. */
+export interface WorkloadInputs {
+  /**
+   * The bearer token of the worker's GET /drain, in the worker's env and both preStop hooks.
+   * The operator makes one when it first creates the Deployment and reads it back after
+   * (drainTokenOf), so the template never changes for it. Absent: no token (the worker then
+   * answers loopback callers only, which the kubelet is not).
+   */
+  drainToken?: string;
+}
+
 export interface DesiredObjects {
   deployment: V1Deployment;
   service: V1Service;
@@ -46,10 +57,15 @@ export interface DesiredObjects {
 
 /**
  * The children a Specialist should have: a Deployment (engine + worker sidecar), a Service,
- * a PodDisruptionBudget and, when enabled, a NetworkPolicy. Pure: the same Specialist and settings give the same objects,
- * so applying them is idempotent. Undefined for engine.kind openai, which runs no pod.
+ * a PodDisruptionBudget and, when enabled, a NetworkPolicy. Pure: the same Specialist, settings
+ * and inputs give the same objects, so applying them is idempotent. Undefined for engine.kind
+ * openai, which runs no pod.
  */
-export function desiredObjects(specialist: Specialist, settings: WorkloadSettings): DesiredObjects | undefined {
+export function desiredObjects(
+  specialist: Specialist,
+  settings: WorkloadSettings,
+  inputs: WorkloadInputs = {},
+): DesiredObjects | undefined {
   const { spec } = specialist;
   if (spec.engine.kind === 'openai') return undefined;
   const gpuCount = spec.resources?.gpu.count ?? 0;
@@ -82,7 +98,12 @@ export function desiredObjects(specialist: Specialist, settings: WorkloadSetting
     ownerReferences: [ownerReference(specialist)],
   };
   return {
-    deployment: deployment(specialist, metadata, podSpec(specialist, engine, placement, settings), gpuCount > 0),
+    deployment: deployment(
+      specialist,
+      metadata,
+      podSpec(specialist, engine, placement, settings, inputs.drainToken),
+      gpuCount > 0,
+    ),
     service: service(metadata, engine, selectorLabels(specialist)),
     podDisruptionBudget: {
       apiVersion: 'policy/v1',
@@ -133,14 +154,15 @@ function podSpec(
   engine: EngineWorkload,
   placement: Placement | undefined,
   settings: WorkloadSettings,
+  drainToken: string | undefined,
 ): V1PodSpec {
   const extra = specialist.spec.placement;
   const affinity = mergeAffinity(placement?.nodeAffinity, extra?.affinity as V1Affinity | undefined);
   return {
-    // The engine's preStop waits for the worker's drain: see WORKER_DRAIN_HOOK.
+    // The engine's preStop waits for the worker's drain: see workerDrainHook.
     containers: [
-      { ...engine.container, lifecycle: WORKER_DRAIN_HOOK },
-      workerContainer(specialist, engine.openaiBaseUrl, settings.worker),
+      { ...engine.container, lifecycle: workerDrainHook(drainToken) },
+      workerContainer(specialist, engine.openaiBaseUrl, settings.worker, drainToken),
     ],
     volumes: [...engine.volumes, { name: 'worker-tmp', emptyDir: {} }],
     // The pods call nothing in the cluster API.

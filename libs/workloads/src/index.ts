@@ -6,7 +6,14 @@ export {
   type ScalingObservation,
   type StatusInput,
 } from './specialist-status.js';
-export { desiredObjects, type DesiredObjects, type WorkloadSettings } from './desired-objects.js';
+export { desiredObjects, type DesiredObjects, type WorkloadInputs, type WorkloadSettings } from './desired-objects.js';
 export { commonLabels, selectorLabels, selectorString, SPECIALIST_LABEL, MANAGED_BY } from './labels.js';
-export { workerContainer, WORKER_CONTAINER_NAME, WORKER_HTTP_PORT, type WorkerSettings } from './worker-sidecar.js';
+export {
+  drainTokenOf,
+  workerContainer,
+  DRAIN_TOKEN_ENV,
+  WORKER_CONTAINER_NAME,
+  WORKER_HTTP_PORT,
+  type WorkerSettings,
+} from './worker-sidecar.js';
 export { type SpecialistNetworkPolicySettings } from './network-policy.js';

@@ -1,4 +1,4 @@
-import type { V1Container, V1Lifecycle } from '@kubernetes/client-node';
+import type { V1Container, V1Deployment, V1Lifecycle } from '@kubernetes/client-node';
 import { DEFAULT_CALL_TIMEOUT_SECONDS, type Specialist, type SpecialistSpec } from '@slm-fleet/api';
 import { specialistQueueName } from '@slm-fleet/queue';
 
@@ -9,13 +9,31 @@ export const WORKER_CONTAINER_NAME = 'worker';
 /** Time the engine gets to stop after its SIGTERM, once the worker no longer needs it. */
 export const ENGINE_STOP_SECONDS = 30;
 
+/** The worker's variable holding the drain token GET /drain requires. */
+export const DRAIN_TOKEN_ENV = 'SLM_FLEET_DRAIN_TOKEN';
+
 /**
  * Both containers' preStop hook: the worker's GET /drain, which answers once its calls have
  * finished or gone back to the queue. On the worker it starts the drain before its SIGTERM;
  * on the engine it holds the engine's SIGTERM (sent to every container at once otherwise)
- * until the worker is done with it, so no call is cut.
+ * until the worker is done with it, so no call is cut. The kubelet calls from the node, so
+ * the hook carries the drain token (without one the worker answers loopback callers only).
  */
-export const WORKER_DRAIN_HOOK: V1Lifecycle = { preStop: { httpGet: { path: '/drain', port: WORKER_HTTP_PORT } } };
+export function workerDrainHook(drainToken: string | undefined): V1Lifecycle {
+  const headers =
+    drainToken === undefined ? {} : { httpHeaders: [{ name: 'Authorization', value: `Bearer ${drainToken}` }] };
+  return { preStop: { httpGet: { path: '/drain', port: WORKER_HTTP_PORT, ...headers } } };
+}
+
+/**
+ * The drain token of a Deployment the operator rendered (its worker container's
+ * SLM_FLEET_DRAIN_TOKEN), so a reconcile renders the same one again and never rolls the pods.
+ */
+export function drainTokenOf(deployment: V1Deployment | undefined): string | undefined {
+  const worker = deployment?.spec?.template?.spec?.containers?.find((c) => c.name === WORKER_CONTAINER_NAME);
+  const value = worker?.env?.find((e) => e.name === DRAIN_TOKEN_ENV)?.value;
+  return value ? value : undefined;
+}
 
 /** How long the worker's drain waits for calls before handing the rest back. */
 export function callTimeoutSeconds(spec: SpecialistSpec): number {
@@ -40,9 +58,15 @@ export interface WorkerSettings {
 /**
  * The worker beside the engine: pulls the Specialist's queue with the engine's concurrency
  * and calls the engine on localhost. Runs locked down (non-root, read-only root filesystem,
- * no capabilities): it needs nothing else.
+ * no capabilities): it needs nothing else. `drainToken` (the operator always gives one) is
+ * what GET /drain then requires.
  */
-export function workerContainer(specialist: Specialist, engineUrl: string, settings: WorkerSettings): V1Container {
+export function workerContainer(
+  specialist: Specialist,
+  engineUrl: string,
+  settings: WorkerSettings,
+  drainToken?: string,
+): V1Container {
   const { name, namespace } = specialist.metadata;
   return {
     name: WORKER_CONTAINER_NAME,
@@ -59,11 +83,12 @@ export function workerContainer(specialist: Specialist, engineUrl: string, setti
       { name: 'SLM_FLEET_ENGINE_URL', value: engineUrl },
       { name: 'SLM_FLEET_MODEL', value: specialist.spec.model.servedName ?? name },
       { name: 'SLM_FLEET_DRAIN_TIMEOUT', value: `${callTimeoutSeconds(specialist.spec)}s` },
+      ...(drainToken === undefined ? [] : [{ name: DRAIN_TOKEN_ENV, value: drainToken }]),
     ],
     ports: [{ name: 'http-worker', containerPort: WORKER_HTTP_PORT }],
     readinessProbe: { httpGet: { path: '/readyz', port: WORKER_HTTP_PORT }, periodSeconds: 5 },
     livenessProbe: { httpGet: { path: '/healthz', port: WORKER_HTTP_PORT }, periodSeconds: 15, failureThreshold: 3 },
-    lifecycle: WORKER_DRAIN_HOOK,
+    lifecycle: workerDrainHook(drainToken),
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     securityContext: {
       runAsNonRoot: true,

@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { LoggerService } from '@nestjs/common';
-import { API_VERSION, findCondition, type Specialist } from '@slm-fleet/api';
+import { API_VERSION, REPLICAS_LIMITED, findCondition, withScaleBounds, type Specialist } from '@slm-fleet/api';
 import { ApplyTracker, type ApiObject, type Informer, type ServerSideApplier } from '@slm-fleet/k8s';
 import {
   SPECIALIST_LABEL,
   desiredObjects,
+  drainTokenOf,
   selectorString,
   specialistStatus,
   type DesiredObjects,
@@ -33,6 +35,13 @@ export interface SpecialistReconcilerDeps {
   scalingOf?: (key: string) => ScalingObservation | undefined;
   logger: LoggerService;
   now?: () => string;
+  /** Makes a new drain token (default: 32 random bytes, base64url). */
+  newDrainToken?: () => string;
+}
+
+/** A new bearer token for a Specialist's GET /drain: 32 random bytes, base64url (43 characters). */
+export function newDrainToken(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /**
@@ -42,6 +51,8 @@ export interface SpecialistReconcilerDeps {
  */
 export class SpecialistReconciler {
   private readonly applied = new ApplyTracker();
+  /** The drain token last rendered per Specialist (namespace/name): see drainTokenFor. */
+  private readonly drainTokens = new Map<string, string>();
 
   constructor(private readonly deps: SpecialistReconcilerDeps) {}
 
@@ -55,11 +66,13 @@ export class SpecialistReconciler {
     const specialist = this.deps.specialists.get(key);
     if (!specialist || specialist.metadata.deletionTimestamp) {
       this.forgetApplied(key);
+      this.drainTokens.delete(key);
       return; // children go with it (owner references)
     }
     let desired: DesiredObjects | undefined;
     try {
-      desired = desiredObjects(specialist, this.deps.settings);
+      desired = desiredObjects(specialist, this.deps.settings, { drainToken: this.drainTokenFor(key) });
+      if (!desired) this.drainTokens.delete(key);
     } catch (error) {
       await this.reportInvalid(specialist, (error as Error).message);
       return; // a retry cannot fix the spec; its next change is a new event
@@ -94,7 +107,10 @@ export class SpecialistReconciler {
       selector: selectorString(specialist),
       now: this.now(),
     });
-    await this.writeStatus(specialist, status);
+    // kubectl scale past scaling.maxReplicas: say what runs instead (ReplicasLimited).
+    const { generation } = specialist.metadata;
+    const conditions = withScaleBounds(status.conditions ?? [], specialist.spec, generation, this.now());
+    await this.writeStatus(specialist, { ...status, conditions });
   }
 
   private async applyChildren(specialist: Specialist, desired: DesiredObjects): Promise<V1Deployment> {
@@ -145,6 +161,22 @@ export class SpecialistReconciler {
     return this.deps.deleteObject({ apiVersion, kind, metadata: { name, namespace } });
   }
 
+  /**
+   * The token the Specialist's GET /drain requires (its worker's env and both preStop hooks).
+   * The one its Deployment carries, read back so that reconciles render the same template and
+   * never roll the pods; else the one this process rendered last (the informer may not show a
+   * Deployment just created yet); else, for a new Deployment, a new random one. A token set by
+   * hand in the worker's env wins, so that is how to rotate it (one rollout).
+   */
+  private drainTokenFor(key: string): string {
+    const token =
+      drainTokenOf(this.deps.deployments.get(key)) ??
+      this.drainTokens.get(key) ??
+      (this.deps.newDrainToken ?? newDrainToken)();
+    this.drainTokens.set(key, token);
+    return token;
+  }
+
   /** Server-side apply, unless this process applied the same object and nobody changed it since. */
   private async applyIfNeeded<T extends ApiObject>(desired: T, live: T | undefined): Promise<T> {
     if (live && !this.applied.needsApply(desired, live)) return live;
@@ -163,6 +195,10 @@ export class SpecialistReconciler {
     const after = findCondition(status?.conditions, 'Degraded');
     if (after?.status === 'True' && (before?.status !== 'True' || before.reason !== after.reason)) {
       await this.deps.events.record(specialist, 'Warning', after.reason, after.message);
+    }
+    const limited = findCondition(status?.conditions, REPLICAS_LIMITED);
+    if (limited && findCondition(specialist.status?.conditions, REPLICAS_LIMITED)?.message !== limited.message) {
+      await this.deps.events.record(specialist, 'Warning', limited.reason, limited.message);
     }
     const ready = findCondition(status?.conditions, 'Ready');
     if (ready?.status === 'True' && findCondition(specialist.status?.conditions, 'Ready')?.status !== 'True') {
