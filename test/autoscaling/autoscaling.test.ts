@@ -125,7 +125,10 @@ describe('autoscaling', () => {
     expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
     const leaving = pods().stopped().slice(stoppedBefore);
     expect(leaving.length).toBeGreaterThan(0);
-    expect(leaving.every((p) => p.reason === 'pod-terminating' || p.reason === 'pod-deleted')).toBe(true);
+    // Each left because its pod did: terminating, deleted, or deleted while its worker was
+    // still starting (on a loaded machine a start can outlast the scale-down); none crashed.
+    const leftWithItsPod = ['pod-terminating', 'pod-deleted', 'start-aborted'];
+    expect(leaving.filter((p) => !leftWithItsPod.includes(p.reason))).toEqual([]);
 
     // Idle: after the scale-down delay, to zero, and every worker gone.
     await eventually(async () => expect(await specReplicas(env(), 'extractor')).toBe(0), { timeoutMs: 90_000 });
@@ -159,8 +162,11 @@ describe('autoscaling', () => {
     removers.push(await addGpuNodes(env(), [{ name: `t-${tag}-scarce-0`, product: scarce, gpus: 1 }]));
     await eventually(async () => expect(await specReplicas(env(), 'high')).toBe(1));
     expect(await specReplicas(env(), 'low')).toBe(0);
-    expect((await condition(env(), 'low', 'Degraded')).message).toMatch(
-      new RegExp(`higher-priority ${env().namespace}/high goes first`),
+    // The low one's condition says why at the operator's next interval.
+    await eventually(async () =>
+      expect((await condition(env(), 'low', 'Degraded')).message).toMatch(
+        new RegExp(`higher-priority ${env().namespace}/high goes first`),
+      ),
     );
     expect((await highCall).output.length).toBeGreaterThan(0);
 

@@ -95,6 +95,24 @@ describe('the client when routers come and go', () => {
     expect(await engineRequests(slowEngine)).toBe(before + 1);
   });
 
+  it('with its default retry policy, rides through the only router being killed and restarted on the same port', async () => {
+    const port = await freePort();
+    const router = await startRouter(env(), ['--grpc-port', String(port)]);
+    perTest.push(router);
+    // No retry settings: the defaults retry until the deadline, at most 1 s apart.
+    const client = new SlmFleetClient({ target: `127.0.0.1:${port}`, defaultTimeoutMs: 30_000 });
+    clients.push(client);
+    const before = await engineRequests(slowEngine);
+    const call = client.invoke('slow-task', { prompt: 'survive the restart' });
+    await routerHoldingACall([router]);
+    await stopFleet(router, 'SIGKILL');
+    perTest.push(await startRouter(env(), ['--grpc-port', String(port)]));
+    const result = await call;
+    expect(result.output).not.toBe('');
+    // The retry found the first attempt's job under the call's idempotency key.
+    expect(await engineRequests(slowEngine)).toBe(before + 1);
+  });
+
   it('retries a stream whose router dies before the first chunk, and the deltas still add up to the answer', async () => {
     const routers = [await startRouter(env()), await startRouter(env())];
     perTest.push(...routers);

@@ -73,7 +73,9 @@ describe('router gRPC API', () => {
     const chunks = await client.invokeStream({ task: 'summarize', prompt: 'Tell me a story.' });
     const done = chunks.at(-1)?.done;
     expect(done).toBeDefined();
-    expect(chunks.length).toBeGreaterThan(2);
+    // How many chunks depends on how the engine's tokens fall into the worker's ticks (on a
+    // loaded machine, all in one): at least one carries text before the final one.
+    expect(chunks.slice(0, -1).filter((c) => c.delta !== '').length).toBeGreaterThan(0);
     expect(chunks.map((c) => c.delta).join('')).toBe(done?.output);
   });
 

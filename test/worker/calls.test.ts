@@ -43,8 +43,9 @@ describe('worker calls', () => {
 
   it('streams chunks in order that add up to the output', async () => {
     const t = newBed();
-    // Tokens a few milliseconds apart, so they cannot all land in one chunk.
-    const sim = await t.startSim({ tpot: 5 });
+    // Tokens 20 ms apart (600 ms in all), so even a worker whose event loop a loaded machine
+    // holds up for a while cannot get them all in one chunk.
+    const sim = await t.startSim({ tpot: 20 });
     await t.startWorker(sim);
     const call = await t.enqueue({ stream: true, params: { max_tokens: 30 } });
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { SchemaValidators } from '@slm-fleet/calls';
+import { SchemaValidators, type CallFailure } from '@slm-fleet/calls';
 import { addStandardServices, setServing, type HealthImplementation } from '@slm-fleet/proto';
 import { connectRedis, logRedisErrors, replyListKey, type RedisClient } from '@slm-fleet/queue';
 import type { TaskRoute } from '@slm-fleet/routing';
@@ -16,6 +16,7 @@ import type { RouterOptions } from './router-options.js';
 import { RouterMetrics } from './router-metrics.js';
 import type { RoutingSource } from './routing/routing-source.js';
 import { RoutingTableSource } from './routing/routing-table.source.js';
+import { failureForCaller } from './unexpected-errors.js';
 
 export const ROUTER_CORE = Symbol('ROUTER_CORE');
 
@@ -94,6 +95,11 @@ export class RouterCore {
 
   routingTable(): ReadonlyMap<string, TaskRoute> {
     return this.routing.current();
+  }
+
+  /** The failure a caller gets for an error; unexpected ones are logged under an id. */
+  failureOf(error: unknown, task: string): CallFailure {
+    return failureForCaller(error, task, this.logger);
   }
 
   routingSynced(): boolean {

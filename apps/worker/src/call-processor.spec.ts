@@ -35,7 +35,7 @@ function setup(scripts: Script[]) {
     },
   };
   const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
-  const processor = createCallProcessor({
+  const handler = createCallProcessor({
     engine,
     send: async (_replyTo, sent) => void replies.push(...sent),
     replica: 'pod-a',
@@ -45,15 +45,41 @@ function setup(scripts: Script[]) {
     logger: silent,
   });
   const movedToWait: string[] = [];
-  const run = (data: Partial<CallJobData>, signal?: AbortSignal): Promise<CallResult> => {
+  /** Runs a call as BullMQ would: process, then 'completed' or 'failed' once the job's end is stored. */
+  const run = async (data: Partial<CallJobData>, signal?: AbortSignal): Promise<CallResult> => {
     const job = {
       data: { ...callData(), ...data },
       moveToWait: async (token: string) => void movedToWait.push(token),
-    } as unknown as Job<CallJobData, CallResult>;
-    return processor(job, 'tok', signal);
+    } as unknown as Job<CallJobData, CallResult> & { failedReason?: string };
+    try {
+      const result = await handler.process(job, 'tok', signal);
+      repliesBeforeStored.push(replies.length);
+      handler.completed(job, result);
+      await settled();
+      return result;
+    } catch (error) {
+      repliesBeforeStored.push(replies.length);
+      if (error instanceof UnrecoverableError) {
+        job.failedReason = error.message;
+        handler.failed(job);
+        await settled();
+      }
+      throw error;
+    }
   };
-  return { run, requests, replies, movedToWait, metrics: async () => (await renderMetrics(registry)).body };
+  /** Reply counts when the job's end was stored: the final reply is never among them. */
+  const repliesBeforeStored: number[] = [];
+  return {
+    run,
+    requests,
+    replies,
+    repliesBeforeStored,
+    movedToWait,
+    metrics: async () => (await renderMetrics(registry)).body,
+  };
 }
+
+const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const callData = (): CallJobData => ({
   v: 1,
@@ -93,6 +119,7 @@ describe('call processor', () => {
     expect(result).toMatchObject({ output: 'hi there', replica: 'pod-a', model: 'm' });
     expect(t.requests[0]).toMatchObject({ model: 'base', messages: [{ role: 'user', content: 'hi' }] });
     expect(t.replies).toEqual([{ callId: 'c1', type: 'done', result }]);
+    expect(t.repliesBeforeStored).toEqual([0]);
     expect(await t.metrics()).toContain('slm_fleet_worker_calls_total{specialist="demo/s",outcome="ok"} 1');
   });
 
@@ -111,6 +138,7 @@ describe('call processor', () => {
     expect(t.requests).toHaveLength(3);
     expect(decodeCallError(error.message)).toMatchObject({ kind: 'engine' });
     expect(t.replies).toMatchObject([{ type: 'error', error: { kind: 'engine' } }]);
+    expect(t.repliesBeforeStored).toEqual([0]);
 
     const recovered = setup([transient, succeed]);
     await expect(recovered.run({ retries: 1 })).resolves.toMatchObject({ output: 'hi there' });
@@ -134,6 +162,7 @@ describe('call processor', () => {
     const t = setup([transient, streaming]);
     await t.run({ stream: true, retries: 1 });
     expect(t.replies.map((r) => r.type)).toEqual(['chunk', 'chunk', 'done']);
+    expect(t.repliesBeforeStored).toEqual([2]);
     expect(t.replies[0]).toEqual({ callId: 'c1', type: 'chunk', attempt: 'pod-a:tok:2', seq: 0, text: 'hi' });
     expect(t.replies[1]).toMatchObject({ attempt: 'pod-a:tok:2', seq: 1, text: ' there' });
   });

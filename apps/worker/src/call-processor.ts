@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { OpenAIClient } from '@slm-fleet/engines';
-import { SUPPORTED_CALL_PROTOCOL_VERSIONS, encodeCallError, type CallJobData, type CallResult } from '@slm-fleet/queue';
+import {
+  SUPPORTED_CALL_PROTOCOL_VERSIONS,
+  decodeCallError,
+  encodeCallError,
+  type CallJobData,
+  type CallResult,
+} from '@slm-fleet/queue';
 import { ABORT, afterAbort, isPastDeadline, nextStep, type FinalStep } from './call-policy.js';
 import { ChunkBatcher } from './chunk-batcher.js';
 import { callResult, doneReply, engineRequest, errorReply, type ReplySender } from './replies.js';
@@ -26,6 +32,16 @@ export type CallProcessor = (
   signal: AbortSignal | undefined,
 ) => Promise<CallResult>;
 
+/**
+ * A call's handling: `process` runs it (BullMQ's processor); `completed` and `failed` tell the
+ * router once BullMQ has stored the job's end (its 'completed' and 'failed' events).
+ */
+export interface CallHandler {
+  process: CallProcessor;
+  completed(job: Job<CallJobData, CallResult>, result: CallResult): void;
+  failed(job: Job<CallJobData, CallResult>): void;
+}
+
 /** setTimeout's limit; a later deadline would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -33,8 +49,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Runs one call: the engine request with retries, streamed chunks, and exactly one final
  * reply (done or error) unless the job is handed back to the queue. A failed call fails its
  * job unrecoverably: the retries that make sense already happened here.
+ *
+ * The final reply goes out only after BullMQ has stored the job's end, never before: a worker
+ * killed between the two would leave an answered job active, and the stalled check would run
+ * it again on the engine. Killed after storing and before replying, the router finds the
+ * answer in the job within a second (its sweep) and nothing runs twice. The cost is the reply
+ * waiting for the completion's round trip.
  */
-export function createCallProcessor(deps: CallProcessorDeps): CallProcessor {
+export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
   const labels = { specialist: deps.specialist };
 
   /** The answer, or what to do instead. */
@@ -114,7 +136,6 @@ export function createCallProcessor(deps: CallProcessorDeps): CallProcessor {
       const answer = await run(data, token, signal, startedAt);
       if ('output' in answer) {
         outcome = 'ok';
-        await reply(data, [doneReply(data.callId, answer)]);
         return answer;
       }
       if (answer.action === 'hand-back') {
@@ -128,7 +149,6 @@ export function createCallProcessor(deps: CallProcessorDeps): CallProcessor {
       if (answer.error.kind !== 'deadline' && answer.error.kind !== 'cancelled') {
         deps.logger.warn({ msg: 'call failed', callId: data.callId, error: answer.error });
       }
-      await reply(data, [errorReply(data.callId, answer.error)]);
       throw new UnrecoverableError(encodeCallError(answer.error));
     } finally {
       deps.metrics.inFlight.dec(labels);
@@ -136,5 +156,9 @@ export function createCallProcessor(deps: CallProcessorDeps): CallProcessor {
       deps.metrics.callDuration.observe({ ...labels, outcome }, (Date.now() - startedAt) / 1000);
     }
   };
-  return processCall;
+  return {
+    process: processCall,
+    completed: (job, result) => void reply(job.data, [doneReply(job.data.callId, result)]),
+    failed: (job) => void reply(job.data, [errorReply(job.data.callId, decodeCallError(job.failedReason))]),
+  };
 }

@@ -11,16 +11,18 @@ import {
   type RedisClient,
 } from '@slm-fleet/queue';
 import { ABORT } from './call-policy.js';
-import type { CallProcessor } from './call-processor.js';
+import type { CallHandler, CallProcessor } from './call-processor.js';
 import { waitForEngine } from './engine-readiness.js';
 import type { WorkerSettings } from './settings.js';
 
 /**
  * Lock settings: a worker renews its jobs' locks every lockDuration/2; a killed worker's lock
- * lapses after 10 s and the next stalled check (every 5 s) puts its jobs back, so a call is
- * re-run within ~15 s. Two stalls and the job fails rather than crash-loop the fleet.
+ * lapses after 5 s and the next stalled check (every 2.5 s) puts its jobs back, so a call is
+ * re-run within ~7.5 s, inside a 10 s deadline (at 10 s and 5 s it was ~15 s, and such calls
+ * failed). A live worker would lose a lock only with its event loop blocked for 5 s. Two
+ * stalls and the job fails rather than crash-loop the fleet.
  */
-const LOCKS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
+const LOCKS = { lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 2 } as const;
 
 /** How a drain ended: `handedBack` calls still running at the drain timeout went back to the queue. */
 export interface DrainReport {
@@ -44,7 +46,7 @@ export class WorkerRuntime {
   constructor(
     private readonly settings: WorkerSettings,
     private readonly engine: Pick<OpenAIClient, 'isReady' | 'close'>,
-    private readonly processor: CallProcessor,
+    private readonly handler: CallHandler,
     private readonly logger: LoggerService,
   ) {
     this.connection = connectRedis({
@@ -67,6 +69,11 @@ export class WorkerRuntime {
       ...LOCKS,
     });
     logRedisErrors(this.worker, logger, 'worker-queue');
+    // The final reply, once BullMQ has stored the job's end (see createCallProcessor).
+    this.worker.on('completed', (job, result) => handler.completed(job, result));
+    this.worker.on('failed', (job) => {
+      if (job) handler.failed(job);
+    });
     this.subscriber.on('message', (_channel: string, jobId: string) => {
       // Every worker of the specialist hears every cancel; only the one running the call acts.
       if (this.worker.cancelJob(jobId, ABORT.cancelled)) this.logger.log({ msg: 'cancelling call', callId: jobId });
@@ -110,7 +117,7 @@ export class WorkerRuntime {
       throw new WaitingError();
     }
     try {
-      return await this.processor(job, token, signal);
+      return await this.handler.process(job, token, signal);
     } catch (error) {
       // The processor throws WaitingError once it has put a draining call back on the queue.
       if (error instanceof WaitingError) this.handedBack++;

@@ -104,6 +104,14 @@ export class Fleet {
     return code;
   }
 
+  /** SIGKILL, as a crash or the OOM killer ends a process: no drain, no clean-up. */
+  async kill(p: FleetProcess): Promise<void> {
+    this.live.delete(p);
+    if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+    p.child.kill('SIGKILL');
+    await p.exited;
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all([...this.live].map((p) => this.stop(p)));
   }

@@ -47,8 +47,12 @@ export function httpStatusOf(failure: CallFailure): number {
   return HTTP_STATUS[failure.code];
 }
 
-/** Any thrown value as a CallFailure; unexpected errors become INTERNAL without their details. */
-export function asCallFailure(error: unknown): CallFailure {
+/**
+ * Any thrown value as a CallFailure; unexpected errors become INTERNAL without their details,
+ * which the caller logs under `errorId` (the message names it, so the two can be matched).
+ */
+export function asCallFailure(error: unknown, errorId?: string): CallFailure {
   if (error instanceof CallFailure) return error;
-  return new CallFailure('INTERNAL', 'INTERNAL', 'the router failed unexpectedly; the error is in its log');
+  const where = errorId ? `its log has the error under errorId ${errorId}` : 'the error is in its log';
+  return new CallFailure('INTERNAL', 'INTERNAL', `the router failed unexpectedly; ${where}`);
 }

@@ -69,3 +69,31 @@ export function priorityOf(header: string | undefined): number | undefined {
 /** Keeps the defined values only, so a CallRequest says exactly what the caller gave. */
 export const defined = <T extends object>(values: T): T =>
   Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as T;
+
+/**
+ * How deep a request body (and a JSON Schema in it) may nest. Real schemas stay far below;
+ * thousands of levels overflow the stack of JSON.stringify and Ajv, which answered 500.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** The depth of a JSON value (a scalar is 0), counted without recursion; stops past `limit`. */
+export function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { value: next, depth } = top;
+    if (typeof next !== 'object' || next === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Array.isArray(next) ? next : Object.values(next))
+      stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/** Refuses a body whose top-level field nests deeper than MAX_JSON_DEPTH, naming the field. */
+export function checkNesting(body: Body): void {
+  for (const [field, value] of Object.entries(body)) {
+    if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
+      throw invalidArgument(field, `nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openAiCallOf } from './openai-request.js';
+import { SchemaValidators } from './schema-validator.js';
 
 describe('openAiCallOf', () => {
   it('maps model to task, text parts to content and json_schema to a schema', () => {
@@ -61,5 +62,34 @@ describe('openAiCallOf', () => {
     ['a priority header that is not a number', { model: 't' }, { priority: 'high' }, 'X-Slm-Priority header'],
   ])('rejects %s naming the parameter', (_, body, headers, field) => {
     expect(() => openAiCallOf(body, headers)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', field }));
+  });
+});
+
+describe('nesting', () => {
+  const nested = (levels: number): object => {
+    let schema: object = { type: 'string' };
+    for (let i = 0; i < levels; i++) schema = { type: 'object', properties: { a: schema } };
+    return schema;
+  };
+  const body = (schema: object) => ({
+    model: 't',
+    messages: [{ role: 'user', content: 'x' }],
+    response_format: { type: 'json_schema', json_schema: { name: 'x', schema } },
+  });
+
+  it('refuses a body nested thousands of levels deep by its field, instead of overflowing the stack', () => {
+    expect(() => openAiCallOf(body(nested(3000)), {})).toThrow(/response_format: nests deeper than 100 levels/);
+  });
+
+  it('takes a schema nested as deep as real ones are', () => {
+    expect(() => openAiCallOf(body(nested(40)), {})).not.toThrow();
+  });
+});
+
+describe('SchemaValidators', () => {
+  it('refuses to compile a schema nested past the limit (the gRPC door sends schemas as text)', () => {
+    let schema: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < 3000; i++) schema = { type: 'object', properties: { a: schema } };
+    expect(() => new SchemaValidators().validatorFor(schema)).toThrow(/nests deeper than 100 levels/);
   });
 });

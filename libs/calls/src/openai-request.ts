@@ -10,6 +10,7 @@ import {
   optionalString,
   priorityOf,
   type Body,
+  checkNesting,
 } from './json-shapes.js';
 
 /** A chat completion request to the OpenAI-compatible front door, mapped to a call. */
@@ -124,6 +125,7 @@ function schemaOf(value: unknown): string | undefined {
 export function openAiCallOf(body: unknown, headers: { idempotencyKey?: string; priority?: string }): OpenAiCall {
   if (!isObject(body)) throw invalidArgument('body', 'must be a JSON object');
   checkKnownFields(body);
+  checkNesting(body);
   if (typeof body.model !== 'string') throw invalidArgument('model', 'is required: the task name, as a string');
   const n = optionalNumber(body, 'n');
   if (n !== undefined && n !== 1) throw invalidArgument('n', 'only n = 1 is served');

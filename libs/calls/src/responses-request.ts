@@ -8,6 +8,7 @@ import {
   optionalString,
   priorityOf,
   type Body,
+  checkNesting,
 } from './json-shapes.js';
 import { checkKnownResponsesFields } from './responses-fields.js';
 import { inputMessages } from './responses-input.js';
@@ -172,6 +173,7 @@ function logprobsAsked(value: unknown): boolean {
 export function responsesCallOf(body: unknown, headers: { idempotencyKey?: string; priority?: string }): ResponsesCall {
   if (!isObject(body)) throw invalidArgument('body', 'must be a JSON object');
   checkKnownResponsesFields(body);
+  checkNesting(body);
   if (typeof body.model !== 'string') throw invalidArgument('model', 'is required: the task name, as a string');
   const instructions = optionalString(body, 'instructions', '');
   const system: CallMessage[] = instructions ? [{ role: 'system', content: instructions }] : [];

@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from './json-shapes.js';
 
 /**
  * Compiles JSON Schemas once and keeps them: agents send the same few schemas over and over,
@@ -12,6 +13,7 @@ export class SchemaValidators {
 
   /** Compiles a schema; throws with Ajv's message when it is not a valid JSON Schema. */
   validatorFor(schema: Record<string, unknown>): ValidateFunction {
+    if (jsonDepthExceeds(schema, MAX_JSON_DEPTH)) throw new Error(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
     const key = JSON.stringify(schema);
     const cached = this.compiled.get(key);
     if (cached) return cached;

@@ -15,6 +15,12 @@ describe('channelOptionsOf', () => {
     });
   });
 
+  it('reconnects to a restarted router within a second (grpc-js alone waits up to 120 s)', () => {
+    const options = channelOptionsOf({ target: 'x' }, '1');
+    expect(options['grpc.max_reconnect_backoff_ms']).toBe(1_000);
+    expect(options['grpc.initial_reconnect_backoff_ms']).toBeLessThanOrEqual(1_000);
+  });
+
   it("lets the caller's channel options win", () => {
     const options = channelOptionsOf({ target: 'x', channelOptions: { 'grpc.keepalive_time_ms': 60_000 } }, '1');
     expect(options['grpc.keepalive_time_ms']).toBe(60_000);
@@ -30,8 +36,14 @@ describe('retryPolicyOf', () => {
     });
   });
 
+  it('retries until the deadline by default, waiting at most 1 s between sends', () => {
+    expect(DEFAULT_RETRY_POLICY.maxAttempts).toBe(Number.POSITIVE_INFINITY);
+    expect(DEFAULT_RETRY_POLICY.maxBackoffMs).toBeLessThanOrEqual(1_000);
+  });
+
   it('refuses settings that cannot work, naming them', () => {
     expect(() => retryPolicyOf({ target: 'x', retry: { maxAttempts: 0 } })).toThrow(/retry.maxAttempts/);
+    expect(() => retryPolicyOf({ target: 'x', retry: { maxAttempts: 2.5 } })).toThrow(/retry.maxAttempts/);
     expect(() => retryPolicyOf({ target: 'x', retry: { initialBackoffMs: 10, maxBackoffMs: 5 } })).toThrow(
       /initialBackoffMs/,
     );

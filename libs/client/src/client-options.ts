@@ -35,8 +35,8 @@ export function retryPolicyOf(options: SlmFleetClientOptions): RetryPolicy {
     initialBackoffMs = DEFAULT_RETRY_POLICY.initialBackoffMs,
     maxBackoffMs = DEFAULT_RETRY_POLICY.maxBackoffMs,
   } = options.retry ?? {};
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new RangeError(`retry.maxAttempts must be a whole number of at least 1, not ${maxAttempts}`);
+  if (!(Number.isInteger(maxAttempts) || maxAttempts === Number.POSITIVE_INFINITY) || maxAttempts < 1) {
+    throw new RangeError(`retry.maxAttempts must be a whole number of at least 1 (or Infinity), not ${maxAttempts}`);
   }
   if (!(initialBackoffMs >= 0) || !(maxBackoffMs >= initialBackoffMs)) {
     throw new RangeError('retry.initialBackoffMs must be at least 0 and at most retry.maxBackoffMs');
@@ -52,7 +52,9 @@ export function retryPolicyOf(options: SlmFleetClientOptions): RetryPolicy {
  *   connection makes grpc-js resolve the name again, so new router pods get calls;
  * - keepalive pings, also between calls, find a dead connection (a node gone without a
  *   reset) before a call is sent on it;
- * - reconnect backoff capped at 10 s, so a restarted router gets calls again soon.
+ * - reconnect backoff from 100 ms capped at 1 s (grpc-js: 1 s to 120 s), so a restarted
+ *   router gets calls again within a second: while no connection is up, grpc-js fails calls
+ *   at once, and the call's retries only succeed once the channel has reconnected.
  */
 export function channelOptionsOf(options: SlmFleetClientOptions, version: string): ChannelOptions {
   return {
@@ -63,7 +65,8 @@ export function channelOptionsOf(options: SlmFleetClientOptions, version: string
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
-    'grpc.max_reconnect_backoff_ms': 10_000,
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 1_000,
     'grpc.primary_user_agent': `slm-fleet-client/${version}`,
     ...options.channelOptions,
   };

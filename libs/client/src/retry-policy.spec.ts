@@ -54,6 +54,12 @@ describe('retryDelayMs', () => {
     expect(decide({ attempts: 4 })).toBeUndefined();
   });
 
+  it('with no attempt limit, retries for as long as the deadline allows', () => {
+    const untilDeadline = { ...policy, maxAttempts: Number.POSITIVE_INFINITY };
+    expect(retryDelayMs({ ...failure, attempts: 1_000 }, untilDeadline, () => 0.5)).toBe(500);
+    expect(retryDelayMs({ ...failure, attempts: 1_000, now: 9_500 }, untilDeadline, () => 0.5)).toBeUndefined();
+  });
+
   it('gives up when the retry could not start before the deadline', () => {
     expect(decide({ now: 9_949 })).toBe(50);
     expect(decide({ now: 9_950 })).toBeUndefined();

@@ -3,14 +3,23 @@
 import type { StatusName } from './errors.js';
 
 export interface RetryPolicy {
-  /** Sends per call, the first included; 1 turns retries off. */
+  /** Sends per call, the first included; 1 turns retries off, Infinity retries until the deadline. */
   maxAttempts: number;
   /** The cap of the first wait; each retry doubles it, up to `maxBackoffMs`. */
   initialBackoffMs: number;
   maxBackoffMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 250, maxBackoffMs: 5_000 };
+/**
+ * Retries until the deadline, not a fixed count: an outage (a router or Redis restarting)
+ * outlasted five attempts (3.75 s of backoff at most) and failed calls with most of their
+ * deadline left. Waits capped at 1 s, so a recovery is noticed within a second.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: Number.POSITIVE_INFINITY,
+  initialBackoffMs: 100,
+  maxBackoffMs: 1_000,
+};
 
 /**
  * Whether a failure is worth sending again. Every call carries an idempotency key, so a

@@ -11,4 +11,4 @@ export { specialistQueueName } from './queue-names.js';
 export * from './call-protocol.js';
 export * from './chat-types.js';
 export * from './stream-deltas.js';
-export { logRedisErrors } from './redis-errors.js';
+export { isRedisUnreachable, logRedisErrors } from './redis-errors.js';

@@ -28,3 +28,19 @@ export function logRedisErrors(client: ErrorEmitter, logger: LoggerService, conn
     last = '';
   });
 }
+
+/**
+ * Whether a failed command failed because Redis could not be reached (so the same command may
+ * succeed once it is back), as opposed to Redis refusing it (out of memory, a script error).
+ * `status` is the client's: anything but `ready` means it is (re)connecting.
+ */
+export function isRedisUnreachable(error: unknown, status: string): boolean {
+  if (status !== 'ready') return true;
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return UNREACHABLE.test(error.message);
+}
+
+/** ioredis's messages for a lost or refused connection, the socket's codes, and a restart still loading its data. */
+const UNREACHABLE =
+  /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|^LOADING|CLUSTERDOWN|TRYAGAIN/;

@@ -17,6 +17,7 @@ import {
   callProtocolVersionOf,
   cancelChannel,
   decodeCallError,
+  isRedisUnreachable,
   type CallJobData,
   type CallReply,
   type CallResult,
@@ -40,6 +41,8 @@ const MAX_CHECKS_PER_SWEEP = 200;
 const DEADLINE_RACE_MS = 20;
 /** How often a call that shares an earlier call's job reads that job. */
 const FOLLOW_INTERVAL_MS = 50;
+/** How often a call waiting for Redis to come back tries its command again. */
+const REDIS_RETRY_MS = 200;
 
 export interface DispatchOptions {
   /** Absolute deadline (epoch ms); undefined: the task's timeout. */
@@ -86,6 +89,11 @@ export interface DispatcherDeps {
  * Routes a validated call to a specialist's queue and waits for its answer. Replies arrive on
  * the router's reply list (see ReplyListener); the sweeper reads the job itself when a reply
  * is overdue, so a lost reply (Redis restarted) is recovered instead of waited on forever.
+ *
+ * Calls ride through a Redis outage within their deadline: queueing is tried again until
+ * Redis answers (the job id is fixed, so a second add of a job that did get in is a no-op),
+ * and a job that Redis lost in a restart (the last second of writes, with appendfsync
+ * everysec) is queued again under the same id when the sweeper finds it missing.
  */
 export class CallDispatcher {
   private readonly pending = new Map<string, PendingCall>();
@@ -174,7 +182,7 @@ export class CallDispatcher {
         ...(call.idempotencyKey ? { requestFingerprint: requestFingerprint(call) } : {}),
       };
       await this.enqueue(pending, data, priority, call.idempotencyKey);
-      this.deps.observer.onQueued(route.specialist);
+      if (!pending.isSettled) this.deps.observer.onQueued(route.specialist);
       const result = await pending.result;
       this.deps.observer.onAnswered(route.specialist, result);
       checkToolCalls(
@@ -196,35 +204,61 @@ export class CallDispatcher {
 
   private async enqueue(pending: PendingCall, data: CallJobData, priority: number, key?: string): Promise<void> {
     const queue = this.deps.queues.queue(pending.queueName);
-    const add = (): Promise<Job> => queue.add(CALL_JOB_NAME, data, callJobOptions(pending.jobId, priority));
-    try {
-      await add();
-      this.deps.queues.noteAdded(pending.queueName);
-      if (key === undefined) return;
-      // Same key as an earlier call: BullMQ kept the earlier job. Answer from it, or run again
-      // if it failed (a failure is not an answer worth repeating); another request under the
-      // same key is refused (jobs queued before fingerprints existed carry none: trusted).
-      const job = await queue.getJob(pending.jobId);
-      const earlier = job?.data as CallJobData | undefined;
-      if (!job || earlier?.callId === pending.callId) return;
-      if (earlier?.requestFingerprint && earlier.requestFingerprint !== data.requestFingerprint) {
-        throw keyReused(key, data.task);
-      }
-      if (job.failedReason) {
+    const add = async (): Promise<void> => {
+      await queue.add(CALL_JOB_NAME, data, callJobOptions(pending.jobId, priority));
+    };
+    pending.requeue = add;
+    if (!(await this.untilRedisAnswers(pending, add))) return;
+    this.deps.queues.noteAdded(pending.queueName);
+    if (key === undefined) return;
+    // Same key as an earlier call: BullMQ kept the earlier job. Answer from it, or run again
+    // if it failed (a failure is not an answer worth repeating); another request under the
+    // same key is refused (jobs queued before fingerprints existed carry none: trusted).
+    const found = await this.untilRedisAnswers(pending, () => queue.getJob(pending.jobId));
+    const job = found?.value;
+    const earlier = job?.data as CallJobData | undefined;
+    if (!job || earlier?.callId === pending.callId) return;
+    if (earlier?.requestFingerprint && earlier.requestFingerprint !== data.requestFingerprint) {
+      throw keyReused(key, data.task);
+    }
+    if (job.failedReason) {
+      await this.untilRedisAnswers(pending, async () => {
         await job.remove();
         await add();
-        return;
-      }
-      if (job.finishedOn) pending.complete(job.returnvalue as CallResult);
-      else void this.follow(pending);
-    } catch (error) {
-      if (error instanceof CallFailure) throw error;
-      throw new CallFailure(
-        'UNAVAILABLE',
-        'QUEUE_UNAVAILABLE',
-        `could not queue the call on ${pending.queueName}: Redis is unreachable (${(error as Error).message}); retry`,
-      );
+      });
+      return;
     }
+    if (job.finishedOn) pending.complete(job.returnvalue as CallResult);
+    else void this.follow(pending);
+  }
+
+  /**
+   * Runs a Redis command, again every 200 ms while Redis cannot be reached, until it answers
+   * or the call ends (its deadline, or the caller gone): undefined then. Redis refusing the
+   * command (out of memory, say) fails the call at once, UNAVAILABLE.
+   */
+  private async untilRedisAnswers<T>(
+    pending: PendingCall,
+    command: () => Promise<T>,
+  ): Promise<{ value: T } | undefined> {
+    for (let tries = 1; !pending.isSettled; tries++) {
+      try {
+        return { value: await command() };
+      } catch (error) {
+        if (error instanceof CallFailure) throw error;
+        if (!isRedisUnreachable(error, this.deps.redis.status)) {
+          throw new CallFailure(
+            'UNAVAILABLE',
+            'QUEUE_UNAVAILABLE',
+            `could not queue the call on ${pending.queueName}: ${(error as Error).message}; retry`,
+          );
+        }
+        if (tries === 1)
+          this.deps.logger.warn?.({ msg: 'Redis unreachable; the call waits for it', callId: pending.callId });
+        await new Promise((resolve) => setTimeout(resolve, REDIS_RETRY_MS));
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -280,13 +314,13 @@ export class CallDispatcher {
     }
     if (pending.isSettled) return;
     if (!job) {
-      pending.fail(
-        new CallFailure(
-          'UNAVAILABLE',
-          'CALL_LOST',
-          `the call's job is gone from queue ${pending.queueName} (Redis lost it?); retry with the same idempotency key`,
-        ),
-      );
+      // Redis lost it (a restart without the last writes): the same job again, same id.
+      this.deps.logger.warn?.({
+        msg: 'call lost by Redis; queued again',
+        callId: pending.callId,
+        jobId: pending.jobId,
+      });
+      await pending.requeue?.().catch(() => undefined); // Redis away again: the next sweep retries
     } else if (job.failedReason) {
       pending.fail(failureOfCallError(decodeCallError(job.failedReason), pending.specialist));
     } else if (job.finishedOn) {

@@ -49,6 +49,8 @@ export class PendingCall {
   private rejectDone!: (failure: CallFailure) => void;
   /** When the router last asked Redis about this call's job (recovery of a lost reply). */
   lastCheckedAt: number;
+  /** Queues the call's job again (same id) if Redis lost it; set once it was first queued. */
+  requeue: (() => Promise<void>) | undefined;
 
   constructor(
     readonly callId: string,

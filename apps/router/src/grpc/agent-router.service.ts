@@ -4,6 +4,7 @@ import {
   asCallFailure,
   checkRequestSize,
   validateCall,
+  type CallFailure,
   type SchemaValidators,
 } from '@slm-fleet/calls';
 import {
@@ -48,6 +49,8 @@ export interface AgentRouterDeps {
   routingTable: () => ReadonlyMap<string, TaskRoute>;
   maxRequestBytes: number;
   metrics: RouterMetrics;
+  /** The failure a caller gets for an error; unexpected ones are logged with an id. */
+  failureOf(error: unknown, task: string): CallFailure;
 }
 
 /** gRPC handlers: decode, validate, dispatch, encode. Decisions live in libs and the dispatcher. */
@@ -74,7 +77,7 @@ export function agentRouterServer(deps: AgentRouterDeps): AgentRouterServer {
       end('OK');
       return invokeResponseOf(answer, receivedAt);
     } catch (error) {
-      const failure = asCallFailure(error);
+      const failure = deps.failureOf(error, request.task);
       end(failure.code);
       throw failure;
     }

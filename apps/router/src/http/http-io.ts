@@ -12,8 +12,13 @@ export const header = (req: JsonRequest, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-export function sendJson(res: ServerResponse, status: number, body: object): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: object,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 

@@ -34,7 +34,7 @@ export function modelAnswer(
   model: string,
   table: ReadonlyMap<string, TaskRoute>,
   synced: boolean,
-): { status: number; body: object } {
+): { status: number; body: object; headers?: Record<string, string> } {
   if (!synced) {
     return errorBody(
       new CallFailure(

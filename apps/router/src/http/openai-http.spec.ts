@@ -12,6 +12,7 @@ import { HealthModule, Readiness, startService, type RunningService } from '@slm
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer, DispatchOptions } from '../dispatch/call-dispatcher.js';
 import { ROUTER_CORE } from '../router-core.js';
+import { failureForCaller } from '../unexpected-errors.js';
 import { OPENAI_ROUTES, OpenAiErrorsFilter } from './openai-errors.filter.js';
 import { OpenAiController } from './openai.controller.js';
 import { ResponsesController } from './responses.controller.js';
@@ -24,7 +25,16 @@ let script: (call: ValidCall, options: DispatchOptions) => Promise<CallResult> =
   Promise.reject(new Error('unset'));
 let lastCall: ValidCall | undefined;
 
+/** What the router logged as errors. */
+const logged: Record<string, unknown>[] = [];
+const logger = {
+  log: () => undefined,
+  warn: () => undefined,
+  error: (entry: Record<string, unknown>) => logged.push(entry),
+};
+
 const core = {
+  failureOf: (error: unknown, task: string) => failureForCaller(error, task, logger),
   maxRequestBytes: MAX_REQUEST_BYTES,
   validators: new SchemaValidators(),
   metrics: { startCall: () => () => undefined },
@@ -258,6 +268,61 @@ describe('the OpenAI-compatible HTTP port', () => {
         expect(((await response.json()) as { error: { param: string } }).error.param).toBe('X-Slm-Timeout-Ms header');
       },
     );
+
+    it('a passing unavailability: 503 with Retry-After, which the openai SDK waits out and retries', async () => {
+      let attempts = 0;
+      script = async () => {
+        attempts++;
+        if (attempts === 1) throw new CallFailure('UNAVAILABLE', 'ROUTING_TABLE_NOT_READY', 'not listed yet; retry');
+        return result({ output: 'second time lucky' });
+      };
+      const raw = await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ model: 'agent', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(raw.status).toBe(503);
+      expect(raw.headers.get('retry-after')).toBe('1');
+      attempts = 0;
+      const retrying = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'unused', maxRetries: 1 });
+      const answer = await retrying.chat.completions.create({
+        model: 'agent',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(answer.choices[0]?.message.content).toBe('second time lucky');
+      expect(attempts).toBe(2);
+    });
+
+    it('a key reused for another request: 409 the openai SDK does not retry', async () => {
+      let attempts = 0;
+      script = async () => {
+        attempts++;
+        throw new CallFailure('FAILED_PRECONDITION', 'IDEMPOTENCY_KEY_REUSED', 'key used for a different request');
+      };
+      const retrying = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'unused', maxRetries: 2 });
+      const failure = await retrying.chat.completions
+        .create({ model: 'agent', messages: [{ role: 'user', content: 'hi' }] })
+        .catch((error: unknown) => error as { status: number; code: string });
+      expect(failure).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(attempts).toBe(1);
+    });
+
+    it('an unexpected error: 500 naming an errorId, under which the log has the stack', async () => {
+      script = async () => {
+        throw new TypeError('a bug');
+      };
+      logged.length = 0;
+      const response = await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ model: 'agent', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBe(500);
+      const { error } = (await response.json()) as { error: { message: string; code: string } };
+      const errorId = /errorId ([0-9a-f]+)/.exec(error.message)?.[1];
+      expect(errorId).toBeDefined();
+      expect(logged).toMatchObject([{ errorId, task: 'agent', error: expect.stringContaining('TypeError: a bug') }]);
+    });
 
     it('an X-Slm-Timeout-Ms in range becomes the deadline', async () => {
       let deadline: number | undefined;

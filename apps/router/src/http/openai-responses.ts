@@ -109,10 +109,26 @@ const ERROR_TYPES: Record<number, string> = {
   429: 'rate_limit_error',
 };
 
-export function errorBody(failure: CallFailure): { status: number; body: object } {
+/**
+ * Headers that tell OpenAI's SDKs (which retry 408, 409, 429 and 5xx twice by default) what to
+ * do: wait a second and retry a passing unavailability (a router or Redis restarting, a full
+ * queue), and never retry a key reused for another request, which fails the same way again.
+ */
+function retryHeadersOf(status: number, failure: CallFailure): Record<string, string> {
+  if (status === 503 || (status === 429 && failure.reason === 'QUEUE_FULL')) return { 'Retry-After': '1' };
+  if (failure.reason === 'IDEMPOTENCY_KEY_REUSED') return { 'X-Should-Retry': 'false' };
+  return {};
+}
+
+export function errorBody(failure: CallFailure): {
+  status: number;
+  body: object;
+  headers: Record<string, string>;
+} {
   const status = httpStatusOf(failure);
   return {
     status,
+    headers: retryHeadersOf(status, failure),
     body: {
       error: {
         message: failure.message,

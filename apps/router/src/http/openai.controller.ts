@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { OPENAI_FIELD_NAMES, asCallFailure, openAiCallOf, validateCall } from '@slm-fleet/calls';
+import { OPENAI_FIELD_NAMES, openAiCallOf, validateCall } from '@slm-fleet/calls';
 import { ROUTER_CORE, type RouterCore } from '../router-core.js';
 import { callHeaders, clientGone, sendJson, type JsonRequest } from './http-io.js';
 import type { StreamDelta } from '@slm-fleet/queue';
@@ -32,13 +32,14 @@ export class OpenAiController {
   /** One task as a model; OpenAI's model_not_found (404) for a name no task has. */
   @Get('models/:model')
   model(@Param('model') model: string, @Res() res: ServerResponse): void {
-    const { status, body } = modelAnswer(model, this.core.routingTable(), this.core.routingSynced());
-    sendJson(res, status, body);
+    const { status, body, headers } = modelAnswer(model, this.core.routingTable(), this.core.routingSynced());
+    sendJson(res, status, body, headers);
   }
 
   @Post('chat/completions')
   async chatCompletions(@Req() req: JsonRequest, @Res() res: ServerResponse): Promise<void> {
-    const end = this.core.metrics.startCall(typeof req.body?.model === 'string' ? req.body.model : '');
+    const task = typeof req.body?.model === 'string' ? req.body.model : '';
+    const end = this.core.metrics.startCall(task);
     const gone = clientGone(res);
     let streaming = false;
     try {
@@ -69,13 +70,13 @@ export class OpenAiController {
       if (includeUsage) send(usageChunkBody(id, call.task, answer));
       res.end('data: [DONE]\n\n');
     } catch (error) {
-      const failure = asCallFailure(error);
+      const failure = this.core.failureOf(error, task);
       end(failure.code);
-      const { status, body } = errorBody(failure);
+      const { status, body, headers } = errorBody(failure);
       if (res.writableEnded || gone.aborted) return;
       // Mid-stream the status is already sent: an error event is how OpenAI clients learn of it.
       if (streaming) res.end(`data: ${JSON.stringify(body)}\n\n`);
-      else sendJson(res, status, body);
+      else sendJson(res, status, body, headers);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { RESPONSES_FIELD_NAMES, asCallFailure, responsesCallOf, validateCall } from '@slm-fleet/calls';
+import { RESPONSES_FIELD_NAMES, responsesCallOf, validateCall } from '@slm-fleet/calls';
 import type { StreamDelta } from '@slm-fleet/queue';
 import { ROUTER_CORE, type RouterCore } from '../router-core.js';
 import { callHeaders, clientGone, sendJson, type JsonRequest } from './http-io.js';
@@ -21,7 +21,8 @@ export class ResponsesController {
 
   @Post('responses')
   async create(@Req() req: JsonRequest, @Res() res: ServerResponse): Promise<void> {
-    const end = this.core.metrics.startCall(typeof req.body?.model === 'string' ? req.body.model : '');
+    const task = typeof req.body?.model === 'string' ? req.body.model : '';
+    const end = this.core.metrics.startCall(task);
     const gone = clientGone(res);
     let events: ResponseEvents | undefined;
     // Headers go out with the first event, so a call refused before any output (an unknown
@@ -51,7 +52,7 @@ export class ResponsesController {
       send(streamed.finish(answer));
       res.end();
     } catch (error) {
-      const failure = asCallFailure(error);
+      const failure = this.core.failureOf(error, task);
       end(failure.code);
       if (res.writableEnded || gone.aborted) return;
       // Mid-stream the status is already sent: an error event and response.failed say it.
@@ -60,8 +61,8 @@ export class ResponsesController {
         res.end();
         return;
       }
-      const { status, body } = errorBody(failure);
-      sendJson(res, status, body);
+      const { status, body, headers } = errorBody(failure);
+      sendJson(res, status, body, headers);
     }
   }
 }
