@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, MAX_MODEL_LEN, modelList, parseSwitchUpdate } from '@slm-fleet/simulator';
+import { switchAccess } from '@slm-fleet/service';
 import { chatCompletions } from './chat-completions.js';
-import { faultsAccess } from './faults-access.js';
 import { readBody, sendError, sendJson } from './http-io.js';
 import type { SimulatedEngine } from './simulated-engine.js';
 
@@ -54,7 +54,7 @@ export function serveApi(
 /** Answers 401 (token configured, missing or wrong) or 403 (no token, not loopback) and returns false, or returns true. */
 function mayUseSwitches(path: string, req: IncomingMessage, res: ServerResponse, access: SwitchAccess): boolean {
   const remoteAddress = req.socket.remoteAddress;
-  const decision = faultsAccess({ authorization: req.headers.authorization, remoteAddress }, access.faultsToken);
+  const decision = switchAccess({ authorization: req.headers.authorization, remoteAddress }, access.faultsToken);
   if (decision.allowed) return true;
   access.onRefused?.({ path, reason: decision.reason, remoteAddress });
   if (decision.status === 401) {

@@ -1,5 +1,5 @@
 import type { SimulatorSettings } from '@slm-fleet/simulator';
-import { checkFaultsToken } from './faults-access.js';
+import { checkAccessToken } from '@slm-fleet/service';
 
 /**
  * How the simulator behaves (the CLI's `slm-fleet engine-sim` flags, apps/cli/src/service-options.ts):
@@ -38,5 +38,7 @@ export function checkEngineSimOptions(options: EngineSimOptions): void {
     if (!(Number.isInteger(options[key]) && options[key] >= 1))
       throw new Error(`engine-sim: ${key} must be an integer ≥ 1, not ${options[key]}`);
   }
-  if (options.faultsToken !== undefined) checkFaultsToken(options.faultsToken);
+  if (options.faultsToken !== undefined) {
+    checkAccessToken(options.faultsToken, 'engine-sim: the faults token (--faults-token, SLM_FLEET_SIM_FAULTS_TOKEN)');
+  }
 }

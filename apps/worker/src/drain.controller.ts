@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, HttpException, Inject, Logger, Req, Res } from '@nestjs/common';
-import { Readiness } from '@slm-fleet/service';
-import { drainAccess } from './drain-access.js';
+import { Readiness, switchAccess } from '@slm-fleet/service';
 import { WorkerRuntime, type DrainReport } from './worker-runtime.js';
 
 /** What the drain controller is given (Nest injection token DRAIN_SETTINGS). */
@@ -20,7 +19,7 @@ export const DRAIN_SETTINGS = Symbol('DrainSettings');
  *
  * Draining is a switch: with a drain token (the operator's pods have one, in the worker's env
  * and both hooks' `Authorization` header) every caller must send it; without one only
- * loopback callers may (see drain-access.ts). A refusal drains nothing.
+ * loopback callers may (see libs/service switch-access.ts). A refusal drains nothing.
  */
 @Controller()
 export class DrainController {
@@ -38,7 +37,7 @@ export class DrainController {
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<DrainReport & { drained: true }> {
     const remoteAddress = req.socket.remoteAddress;
-    const access = drainAccess({ authorization: req.headers.authorization, remoteAddress }, this.settings.token);
+    const access = switchAccess({ authorization: req.headers.authorization, remoteAddress }, this.settings.token);
     if (!access.allowed) {
       this.logger.warn({ msg: 'refused GET /drain', reason: access.reason, remoteAddress });
       if (access.status === 401) {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { specialistQueueName } from '@slm-fleet/queue';
-import { checkAccessToken } from './drain-access.js';
+import { checkAccessToken } from '@slm-fleet/service';
 
 export interface WorkerOptions {
   host: string;

@@ -4,3 +4,11 @@ export { Readiness, type ReadinessCheck } from './health/readiness.js';
 export { createJsonLogger } from './json-logger.js';
 export { runUntilSignal, type Stoppable } from './run-until-signal.js';
 export { freePort } from './free-port.js';
+export {
+  SWITCH_REFUSALS,
+  bearerToken,
+  checkAccessToken,
+  isLoopbackAddress,
+  switchAccess,
+  type SwitchAccess,
+} from './switch-access.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerToken, checkAccessToken, drainAccess, isLoopbackAddress, DRAIN_REFUSALS } from './drain-access.js';
+import { bearerToken, checkAccessToken, switchAccess, isLoopbackAddress, SWITCH_REFUSALS } from './switch-access.js';
 
 describe('isLoopbackAddress', () => {
   it.each([
@@ -45,26 +45,26 @@ describe('bearerToken', () => {
   });
 });
 
-describe('drainAccess', () => {
+describe('switchAccess', () => {
   const token = 'x'.repeat(43);
   it.each([
     // With a token, every caller needs it, loopback included.
     [token, `Bearer ${token}`, '10.1.2.3', { allowed: true }],
     [token, `Bearer ${token}`, '127.0.0.1', { allowed: true }],
-    [token, undefined, '127.0.0.1', { allowed: false, status: 401, reason: DRAIN_REFUSALS.missing }],
-    [token, undefined, '10.1.2.3', { allowed: false, status: 401, reason: DRAIN_REFUSALS.missing }],
-    [token, 'Bearer nope', '10.1.2.3', { allowed: false, status: 401, reason: DRAIN_REFUSALS.wrong }],
-    [token, `Bearer ${token}x`, '127.0.0.1', { allowed: false, status: 401, reason: DRAIN_REFUSALS.wrong }],
-    [token, `Basic ${token}`, '127.0.0.1', { allowed: false, status: 401, reason: DRAIN_REFUSALS.missing }],
+    [token, undefined, '127.0.0.1', { allowed: false, status: 401, reason: SWITCH_REFUSALS.missing }],
+    [token, undefined, '10.1.2.3', { allowed: false, status: 401, reason: SWITCH_REFUSALS.missing }],
+    [token, 'Bearer nope', '10.1.2.3', { allowed: false, status: 401, reason: SWITCH_REFUSALS.wrong }],
+    [token, `Bearer ${token}x`, '127.0.0.1', { allowed: false, status: 401, reason: SWITCH_REFUSALS.wrong }],
+    [token, `Basic ${token}`, '127.0.0.1', { allowed: false, status: 401, reason: SWITCH_REFUSALS.missing }],
     // Without one, loopback only; a header changes nothing.
     [undefined, undefined, '127.0.0.1', { allowed: true }],
     [undefined, undefined, '::1', { allowed: true }],
     [undefined, undefined, '::ffff:127.0.0.1', { allowed: true }],
-    [undefined, undefined, '10.1.2.3', { allowed: false, status: 403, reason: DRAIN_REFUSALS.remote }],
-    [undefined, 'Bearer anything', '10.1.2.3', { allowed: false, status: 403, reason: DRAIN_REFUSALS.remote }],
-    [undefined, undefined, undefined, { allowed: false, status: 403, reason: DRAIN_REFUSALS.remote }],
+    [undefined, undefined, '10.1.2.3', { allowed: false, status: 403, reason: SWITCH_REFUSALS.remote }],
+    [undefined, 'Bearer anything', '10.1.2.3', { allowed: false, status: 403, reason: SWITCH_REFUSALS.remote }],
+    [undefined, undefined, undefined, { allowed: false, status: 403, reason: SWITCH_REFUSALS.remote }],
   ])('token %s, Authorization %j, from %s', (configured, authorization, remoteAddress, decision) => {
-    expect(drainAccess({ authorization, remoteAddress }, configured)).toEqual(decision);
+    expect(switchAccess({ authorization, remoteAddress }, configured)).toEqual(decision);
   });
 });
 

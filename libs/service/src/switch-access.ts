@@ -2,18 +2,19 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 
 /**
- * Who may call `GET /drain`. With a token (SLM_FLEET_DRAIN_TOKEN, which the operator sets and
- * also puts in both preStop hooks), every caller must send `Authorization: Bearer <token>`,
+ * Who may use a service's switches: the worker's `GET /drain` (its token SLM_FLEET_DRAIN_TOKEN,
+ * which the operator also puts in both preStop hooks) and the simulator's `/sim/faults`
+ * (`--faults-token`). With a token, every caller must send `Authorization: Bearer <token>`,
  * loopback included. Without one, only callers on this machine's loopback: local mode, or a
- * worker started by hand. Pure, so the table test covers every case.
+ * process started by hand. Pure, so the table test covers every case.
  */
-export type DrainAccess = { allowed: true } | { allowed: false; status: 401 | 403; reason: string };
+export type SwitchAccess = { allowed: true } | { allowed: false; status: 401 | 403; reason: string };
 
 /** The refusals' reasons, as logged (never the token or the header). */
-export const DRAIN_REFUSALS = {
+export const SWITCH_REFUSALS = {
   missing: 'no bearer token',
   wrong: 'wrong bearer token',
-  remote: 'not a loopback caller, and the worker has no drain token',
+  remote: 'not a loopback caller, and no token is set',
 } as const;
 
 /** 127.0.0.0/8, ::1, and 127.x mapped into IPv6 (::ffff:127.0.0.1), as a socket reports them. */
@@ -37,18 +38,18 @@ export function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-export function drainAccess(
+export function switchAccess(
   caller: { authorization: string | undefined; remoteAddress: string | undefined },
   token: string | undefined,
-): DrainAccess {
+): SwitchAccess {
   if (token !== undefined) {
     const given = bearerToken(caller.authorization);
-    if (given === undefined) return { allowed: false, status: 401, reason: DRAIN_REFUSALS.missing };
-    if (!sameToken(given, token)) return { allowed: false, status: 401, reason: DRAIN_REFUSALS.wrong };
+    if (given === undefined) return { allowed: false, status: 401, reason: SWITCH_REFUSALS.missing };
+    if (!sameToken(given, token)) return { allowed: false, status: 401, reason: SWITCH_REFUSALS.wrong };
     return { allowed: true };
   }
   if (isLoopbackAddress(caller.remoteAddress)) return { allowed: true };
-  return { allowed: false, status: 403, reason: DRAIN_REFUSALS.remote };
+  return { allowed: false, status: 403, reason: SWITCH_REFUSALS.remote };
 }
 
 /**
