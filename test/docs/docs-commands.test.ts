@@ -95,7 +95,8 @@ describe('docs: calling the router, its metrics, calls that time out', () => {
     expect(output).toMatch(
       /data: \{.*"delta":\{"tool_calls":\[\{"index":0,"id":"call_\w+","type":"function","function":\{"name":"lookup_order","arguments":"/,
     );
-    expect(output).toMatch(/data: \{.*"delta":\{"tool_calls":\[\{"index":0,"function":\{"arguments":"/);
+    // Further pieces ("index":0 with arguments only) come when the engine's tokens reach the
+    // worker in more than one tick; on a busy machine the first piece may carry them all.
     expect(output).toMatch(/"param":"tool_choice.function.name"/);
     expect(output).toMatch(/^400$/m);
   });
