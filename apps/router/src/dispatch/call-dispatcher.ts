@@ -27,18 +27,20 @@ import {
 import { pickRoute, type TaskRoute } from '@slm-fleet/routing';
 import { PendingCall, failureOfCallError } from './pending-call.js';
 import type { QueueRegistry } from './queue-registry.js';
-import { jobIdFor, keyReused, requestFingerprint, shedding, taskNotFound } from './dispatch-decisions.js';
+import {
+  cancelIsTheDeadline,
+  jobIdFor,
+  keyReused,
+  requestFingerprint,
+  shedding,
+  taskNotFound,
+} from './dispatch-decisions.js';
 
 /** How often waiting calls are checked against their jobs, in case a reply was lost. */
 const SWEEP_INTERVAL_MS = 500;
 /** A call is checked when nothing was heard of it for this long. */
 const RECHECK_AFTER_MS = 1000;
 const MAX_CHECKS_PER_SWEEP = 200;
-/**
- * A cancel this close to the deadline is the deadline's: timers and clocks of grpc-js and ours
- * differ by a few milliseconds.
- */
-const DEADLINE_RACE_MS = 20;
 /** How often a call that shares an earlier call's job reads that job. */
 const FOLLOW_INTERVAL_MS = 50;
 /** How often a call waiting for Redis to come back tries its command again. */
@@ -152,9 +154,9 @@ export class CallDispatcher {
     const pending = new PendingCall(callId, jobId, route.queue, route.specialist, deadline, options.onDelta, now);
     this.pending.set(callId, pending);
     const timer = setTimeout(() => this.withdraw(pending, 'deadline'), deadline - now);
-    // grpc-js cancels a call whose deadline passed, racing our own timer: that is a timeout.
+    // A caller whose deadline passed cancels, racing our own timer: that is a timeout.
     const onCancel = (): void =>
-      this.withdraw(pending, Date.now() >= deadline - DEADLINE_RACE_MS ? 'deadline' : 'cancelled');
+      this.withdraw(pending, cancelIsTheDeadline(Date.now(), now, deadline) ? 'deadline' : 'cancelled');
     options.cancelled?.addEventListener('abort', onCancel, { once: true });
     try {
       const tools = {

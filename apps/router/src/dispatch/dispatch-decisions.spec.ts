@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { SpecialistRoute, TaskRoute } from '@slm-fleet/routing';
 import type { ValidCall } from '@slm-fleet/calls';
-import { jobIdFor, keyReused, requestFingerprint, shedding, taskNotFound } from './dispatch-decisions.js';
+import {
+  cancelIsTheDeadline,
+  jobIdFor,
+  keyReused,
+  requestFingerprint,
+  shedding,
+  taskNotFound,
+} from './dispatch-decisions.js';
 
 const route: SpecialistRoute = { specialist: 'ns/a', queue: '{ns.a}', weight: 1, ready: true, maxWaiting: 10 };
 
@@ -65,5 +72,21 @@ describe('requestFingerprint', () => {
   it('refuses a reused key with FAILED_PRECONDITION, naming the key and the task', () => {
     expect(keyReused('k1', 'ns/t')).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'IDEMPOTENCY_KEY_REUSED' });
     expect(keyReused('k1', 'ns/t').message).toMatch(/"k1" was used for a different request to task ns\/t/);
+  });
+});
+
+describe('cancelIsTheDeadline', () => {
+  it.each([
+    // [now, started, deadline, the deadline's]
+    [1_000, 0, 10_000, false], // a caller that gave up early
+    [9_749, 0, 10_000, false],
+    [9_750, 0, 10_000, true], // the last 250 ms of a long call
+    [10_010, 0, 10_000, true], // after it: our timer lost the race
+    [100, 0, 300, false],
+    [150, 0, 300, true], // a short call: its last half
+    [5, 0, 30, false],
+    [10, 0, 30, true], // at least the last 20 ms
+  ])('cancel at %i of a call from %i to %i: %s', (now, startedAt, deadline, expected) => {
+    expect(cancelIsTheDeadline(now, startedAt, deadline)).toBe(expected);
   });
 });

@@ -50,3 +50,16 @@ export function keyReused(key: string, task: string): CallFailure {
     `idempotency key "${key}" was used for a different request to task ${task} in the last 10 minutes; use a new key for a new request`,
   );
 }
+
+/**
+ * Whether a caller's cancel, at `now`, is its deadline passing. A gRPC client cancels when its
+ * own deadline passes, and the server learns the deadline as a timeout counted from when it
+ * read the call: on a busy machine that read is late, so the cancel comes before the router's
+ * deadline by that delay (tens of milliseconds, more under load) and would count as CANCELLED.
+ * So a cancel in the call's last stretch (half its time, at most 250 ms) is the deadline's; a
+ * caller that really cancels that late is counted as a timeout, which it would soon have been.
+ */
+export function cancelIsTheDeadline(now: number, startedAt: number, deadline: number): boolean {
+  const window = Math.min(250, Math.max(20, (deadline - startedAt) / 2));
+  return now >= deadline - window;
+}
