@@ -92,7 +92,12 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'slm-fleet-bench-faults-'));
   const logDir = join(work, 'logs');
   await mkdir(logDir, { recursive: true });
-  cleanUp.add(async () => log(`process logs kept in ${logDir}`));
+  let succeeded = false;
+  // Added first, so it runs last: after the platform is down (its PID files are in here).
+  cleanUp.add(async () => {
+    if (!succeeded || options.keepPlatform) log(`run directory kept: ${work} (process logs in ${logDir})`);
+    else await rm(work, { recursive: true, force: true });
+  });
   const platform = new Platform(repoRoot, join(work, 'platform'));
   cleanUp.add(async () => {
     if (options.keepPlatform) log(`platform left up: SLM_FLEET_RUN_DIR=${platform.runDir} scripts/platform env|down`);
@@ -123,7 +128,7 @@ async function main(): Promise<void> {
     JSON.stringify({ benchmark: 'faults', date: started.toISOString(), command, machine, options, rows }, null, 2),
   );
   log(`results written to ${file}`);
-  await rm(work, { recursive: true, force: true }).catch(() => undefined);
+  succeeded = true;
 }
 
 async function runScenarios(
