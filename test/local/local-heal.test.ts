@@ -106,7 +106,9 @@ describe('slm-fleet local heals its fleet', { timeout: 300_000 }, () => {
   const call = (task: string, prompt: string) => running().client.invoke({ task, prompt }, { deadlineMs: 120_000 });
 
   beforeAll(async () => {
-    local = startLocal(dir, ['--state-dir', stateDir]);
+    // A drain token exported for a cluster's workers must not reach local mode's: the drain
+    // test below calls GET /drain from loopback without one.
+    local = startLocal(dir, ['--state-dir', stateDir], { SLM_FLEET_DRAIN_TOKEN: 'exported-for-a-cluster-0123456789' });
     client = new RouterClient(await local.grpcPort);
   });
   afterAll(async () => {

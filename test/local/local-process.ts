@@ -18,8 +18,8 @@ export interface Scaled {
  * Starts `slm-fleet local --no-demo` on free ports, its own Redis (no REDIS_URL), deciding every
  * second; collects its log lines. `grpcPort` resolves once the router serves gRPC.
  */
-export function startLocal(resources: string, extraArgs: string[] = []) {
-  const env = { ...process.env };
+export function startLocal(resources: string, extraArgs: string[] = [], extraEnv: Record<string, string> = {}) {
+  const env = { ...process.env, ...extraEnv };
   delete env['REDIS_URL'];
   const child = spawn(
     process.execPath,

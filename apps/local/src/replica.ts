@@ -107,8 +107,10 @@ export class Replica implements ReplicaHandle {
           DRAIN_TIMEOUT,
         ],
         {
-          // The worker reads --redis-url from REDIS_URL when the flag is not given.
-          env: { [RUN_ENV]: run.runId, REDIS_URL: settings.redisUrl },
+          // The worker reads --redis-url from REDIS_URL when the flag is not given. A drain token
+          // exported for a cluster's workers would make it refuse local mode's own GET /drain,
+          // which is on loopback and sends none: local workers take loopback callers.
+          env: { [RUN_ENV]: run.runId, REDIS_URL: settings.redisUrl, SLM_FLEET_DRAIN_TOKEN: undefined },
           spawned: (child) => run.track(child, 'worker', name, [cliPath, 'worker', `--replica ${name}`], marker),
         },
       );
