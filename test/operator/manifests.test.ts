@@ -11,21 +11,7 @@ import { POD_ENGINE_RULES, type PodEngineKind } from '@slm-fleet/api';
 import { engineProfile, renderEngine, type EngineContainerInput } from '@slm-fleet/engines';
 import { docCodeBlock, eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
 import { startOperator, stopOperator, writeOperatorConfig, type OperatorProcess } from './operator-process.js';
-
-type Json = Record<string, unknown>;
-
-/** A copy of `base` with `patch` merged in (objects deeply, anything else replaced; undefined removes). */
-function merge(base: Json, patch: Json): Json {
-  const out: Json = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
-        ? merge(current as Json, value as Json)
-        : value;
-  }
-  return out; // an undefined value stays, to remove the field when the manifest is serialized
-}
+import { merge, type Json } from './json-merge.js';
 
 const specialist = (spec: Json): Json =>
   merge(

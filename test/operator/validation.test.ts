@@ -3,6 +3,7 @@
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installCrds, useSuiteEnv } from '@slm-fleet/testing';
+import { merge, type Json } from './json-merge.js';
 
 const goodSpecialist = {
   apiVersion: 'slm.dev/v1alpha1',
@@ -22,20 +23,6 @@ const goodTask = {
   metadata: { name: 'extract-invoice' },
   spec: { specialists: [{ name: 'extractor', weight: 1 }] },
 };
-
-type Json = Record<string, unknown>;
-/** A copy of `base` with `patch` merged in (objects merged deeply, anything else replaced). */
-function merge(base: Json, patch: Json): Json {
-  const out: Json = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
-        ? merge(current as Json, value as Json)
-        : value;
-  }
-  return out;
-}
 
 const specialist = (patch: Json): Json => merge(goodSpecialist, patch);
 const task = (patch: Json): Json => merge(goodTask, patch);
