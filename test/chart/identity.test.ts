@@ -266,31 +266,24 @@ spec:
     expect(refusals(operator)).toEqual([]);
   });
 
-  it('deletes the children of a Specialist that stops running pods', async () => {
+  it('runs an openai Specialist as workers, reading its key by name to probe the endpoint', async () => {
+    await env().kubectl('create', 'secret', 'generic', 'llm-key', '--from-literal=apiKey=sk-identity-test');
+    // Port 9 (discard) on loopback: refused. A Secret the operator could not read would say
+    // Unauthorized (may not read Secret) instead: EndpointUnreachable means the get worked.
     await env().apply(`
 apiVersion: slm.dev/v1alpha1
 kind: Specialist
 metadata: {name: extractor}
 spec:
-  model: {uri: hf://Qwen/Qwen2.5-3B-Instruct}
-  engine: {kind: openai, url: "https://llm.example.com/v1"}
+  model: {uri: gpt-4o-mini}
+  engine: {kind: openai, url: "http://127.0.0.1:9/v1", secretRef: {name: llm-key}}
   tasks: [extract-invoice]
 `);
-    await eventually(async () => expect(await readyReason('specialist', 'extractor')).toBe('ExternalEndpoint'));
+    await eventually(async () => expect(await readyReason('specialist', 'extractor')).toBe('EndpointUnreachable'));
     await eventually(async () =>
-      expect(
-        (
-          await env().kubectl(
-            'get',
-            'deployment,service,poddisruptionbudget,networkpolicy',
-            '-l',
-            'slm.dev/specialist=extractor',
-            '-o',
-            'name',
-          )
-        ).trim(),
-      ).toBe(''),
+      expect(await jsonpath('deployment/extractor', '{.spec.template.spec.containers[*].name}')).toBe('worker'),
     );
+    expect(refusals(operator)).toEqual([]);
   });
 
   it('stops cleanly, releasing the Lease, with no request refused in either log', async () => {

@@ -246,14 +246,24 @@ const refused: [string, Json, RegExp][] = [
     /spec\.shadow\.specialist: Invalid value: "extractor_v2": shadow\.specialist, a Specialist name, must be a DNS label/,
   ],
   [
-    'a fallback.url without scheme',
-    task({ fallback: { url: 'llm.example/v1', model: 'big' } }),
-    /spec\.fallback\.url: Invalid value: "llm\.example\/v1": fallback\.url must be an http:\/\/ or https:\/\/ URL, e\.g\./,
+    'a fallback Specialist name in capitals',
+    task({ fallback: { specialist: 'Large' } }),
+    /spec\.fallback\.specialist: Invalid value: "Large": fallback\.specialist, a Specialist name, must be a DNS label/,
   ],
   [
-    'a fallback Secret name in capitals',
-    task({ fallback: { url: 'https://llm.example/v1', model: 'big', secretRef: { name: 'Key' } } }),
-    /spec\.fallback\.secretRef\.name: Invalid value: "Key": fallback\.secretRef\.name, a Secret name, must be/,
+    'overflow to the fallback without a latency target',
+    task({ fallback: { specialist: 'large', when: { overflow: true } } }),
+    /spec\.fallback\.when\.overflow: Invalid value: .*fallback\.when\.overflow needs spec\.targetLatencyMs/,
+  ],
+  [
+    'scaling.targetLatencyMs on an openai Specialist',
+    openai({ scaling: { targetLatencyMs: 500 } }),
+    /spec\.scaling\.targetLatencyMs: Forbidden: scaling\.targetLatencyMs is not used on engine\.kind openai/,
+  ],
+  [
+    'resources.memory on an openai Specialist',
+    openai({ resources: { gpu: { count: 0 }, memory: '1Gi' } }),
+    /spec\.resources: Forbidden: resources\.cpu and resources\.memory size the engine container/,
   ],
   [
     'a tool name with a space',
@@ -370,8 +380,37 @@ const admitted: [string, Json][] = [
     }),
   ],
   [
-    'an AgentTask with tools and fallback',
-    task({ tools: [{ name: 'get_weather' }], fallback: { url: 'https://x.example/v1', model: 'big' } }),
+    'an AgentTask with tools, adapters, a shadow and a fallback with every trigger',
+    task({
+      specialists: [{ name: 'extractor', adapter: 'invoice-lora' }],
+      tools: [{ name: 'get_weather' }],
+      targetLatencyMs: 2000,
+      shadow: { specialist: 'candidate', sampleRate: 0.1, adapter: 'invoice-lora-v2' },
+      fallback: {
+        specialist: 'large',
+        when: {
+          noReadySpecialistMs: 2000,
+          queueDelayMs: 1000,
+          overflow: true,
+          schemaFailure: true,
+          repairFirst: true,
+          specialistError: true,
+          minMeanLogprob: -1.5,
+        },
+      },
+    }),
+  ],
+  [
+    'an openai Specialist with budgets, replicas and placement',
+    openai({
+      engine: {
+        secretRef: { name: 'llm-key' },
+        maxConcurrency: 32,
+        limits: { requestsPerMinute: 500, tokensPerMinute: 90000 },
+      },
+      scaling: { minReplicas: 2, maxReplicas: 3 },
+      placement: { nodeSelector: { pool: 'cpu' } },
+    }),
   ],
 ];
 

@@ -231,33 +231,29 @@ spec:
     });
   });
 
-  it('removes the workload when the engine becomes an external endpoint (openai)', async () => {
+  it('keeps only the workers when the engine becomes an external endpoint (openai)', async () => {
     await env().apply(specialist('goes-external'));
     await waitForReadyReason(env(), 'goes-external', 'AllReplicasReady');
+    // Port 9 (discard) on loopback: nothing listens, so the probe says EndpointUnreachable.
     await env().apply(`
 apiVersion: slm.dev/v1alpha1
 kind: Specialist
 metadata: {name: goes-external}
 spec:
-  model: {uri: hf://Qwen/Qwen2.5-3B-Instruct}
-  engine: {kind: openai, url: "https://llm.example.com/v1"}
+  model: {uri: gpt-4o-mini}
+  engine: {kind: openai, url: "http://127.0.0.1:9/v1"}
   tasks: [extract-invoice]
 `);
-    await waitForReadyReason(env(), 'goes-external', 'ExternalEndpoint');
+    await waitForReadyReason(env(), 'goes-external', 'EndpointUnreachable');
+    const jsonpath = (kind: string, path: string) =>
+      env().kubectl('get', kind, 'goes-external', '-o', `jsonpath=${path}`);
     await eventually(async () =>
-      expect(
-        (
-          await env().kubectl(
-            'get',
-            'deployment,service,poddisruptionbudget,networkpolicy',
-            '-l',
-            'slm.dev/specialist=goes-external',
-            '-o',
-            'name',
-          )
-        ).trim(),
-      ).toBe(''),
+      expect(await jsonpath('deployment', '{.spec.template.spec.containers[*].name}')).toBe('worker'),
     );
+    expect(await jsonpath('deployment', '{.spec.template.spec.containers[0].resources.limits}')).not.toContain('gpu');
+    expect(await jsonpath('service', '{.spec.ports[*].name}')).toBe('http-worker');
+    expect(await jsonpath('networkpolicy', '{.spec.ingress[0].ports[*].port}')).toBe('8082');
+    await env().kubectl('get', 'poddisruptionbudget', 'goes-external');
   });
 
   it('deletes the children with the Specialist (owner references, garbage collector)', async () => {

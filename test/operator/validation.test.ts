@@ -54,7 +54,41 @@ const invalid: [string, Json, RegExp][] = [
     specialist({
       spec: { engine: { kind: 'openai', url: 'https://llm.example/v1' }, resources: { gpu: { count: 1 } } },
     }),
-    /spec.resources.gpu.count: Forbidden: engine.kind openai runs no pod/,
+    /spec.resources.gpu.count: Forbidden: engine.kind openai runs no engine pod, only workers/,
+  ],
+  [
+    'openai with engine.limits on vllm',
+    specialist({ spec: { engine: { kind: 'vllm', limits: { requestsPerMinute: 10 } } } }),
+    /spec.engine.limits: Forbidden: engine.limits is only for engine.kind openai/,
+  ],
+  [
+    'openai scaled to zero',
+    specialist({
+      spec: {
+        engine: { kind: 'openai', url: 'https://llm.example/v1' },
+        resources: undefined,
+        scaling: { minReplicas: 0 },
+      },
+    }),
+    /spec.scaling.minReplicas: Invalid value: .*must be at least 1 on engine.kind openai/,
+  ],
+  [
+    'openai with an autoscaler target',
+    specialist({
+      spec: {
+        engine: { kind: 'openai', url: 'https://llm.example/v1' },
+        resources: undefined,
+        scaling: { targetQueuePerReplica: 8 },
+      },
+    }),
+    /spec.scaling.targetQueuePerReplica: Forbidden: scaling.targetQueuePerReplica is not used on engine.kind openai/,
+  ],
+  [
+    'openai with an engine image',
+    specialist({
+      spec: { engine: { kind: 'openai', url: 'https://llm.example/v1', image: 'x/y:1' }, resources: undefined },
+    }),
+    /spec.engine.image: Forbidden: engine.image is not for engine.kind openai/,
   ],
   [
     'url on a pod engine',
@@ -187,9 +221,39 @@ const invalid: [string, Json, RegExp][] = [
     /spec.shadow.sampleRate: Invalid value: 1.5/,
   ],
   [
-    'fallback url not http',
-    task({ spec: { fallback: { url: 'llm.example', model: 'big' } } }),
-    /spec.fallback.url: Invalid value: "llm.example"/,
+    'fallback that also serves live',
+    task({ spec: { fallback: { specialist: 'extractor' } } }),
+    /spec.fallback.specialist: Invalid value: .*fallback.specialist must not also be in specialists/,
+  ],
+  [
+    'fallback that is the shadow',
+    task({ spec: { shadow: { specialist: 'candidate', sampleRate: 0.1 }, fallback: { specialist: 'candidate' } } }),
+    /spec.fallback.specialist: Invalid value: .*fallback.specialist must not be shadow.specialist/,
+  ],
+  [
+    'overflow without a latency target',
+    task({ spec: { fallback: { specialist: 'large', when: { overflow: true } } } }),
+    /spec.fallback.when.overflow: Invalid value: .*fallback.when.overflow needs spec.targetLatencyMs/,
+  ],
+  [
+    'repairFirst without schemaFailure',
+    task({ spec: { fallback: { specialist: 'large', when: { repairFirst: true, schemaFailure: false } } } }),
+    /spec.fallback.when.repairFirst: Invalid value: .*needs fallback.when.schemaFailure/,
+  ],
+  [
+    'a positive logprob threshold',
+    task({ spec: { fallback: { specialist: 'large', when: { minMeanLogprob: 0.5 } } } }),
+    /spec.fallback.when.minMeanLogprob: Invalid value: 0.5/,
+  ],
+  [
+    'the old fallback.url',
+    task({ spec: { fallback: { specialist: 'large', url: 'https://llm.example/v1' } } }),
+    /unknown field "spec.fallback.url"/,
+  ],
+  [
+    'an adapter name in capitals',
+    task({ spec: { specialists: [{ name: 'extractor', adapter: 'Invoice' }] } }),
+    /spec.specialists\[0\].adapter: Invalid value: "Invoice": specialists\[\].adapter, an adapter name, must be a DNS label/,
   ],
   ['priority out of range', task({ spec: { priority: 5000 } }), /spec.priority: Invalid value: 5000/],
   ['zero timeout', task({ spec: { timeoutMs: 0 } }), /spec.timeoutMs: Invalid value: 0/],

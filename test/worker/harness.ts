@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
-import { startEngineSim } from '@slm-fleet/engine-sim';
+import { startEngineSim, type EngineSimOptions } from '@slm-fleet/engine-sim';
 import {
   CALL_JOB_NAME,
   CALL_PROTOCOL_VERSION,
@@ -22,13 +22,19 @@ import { startWorker, type WorkerOptions } from '@slm-fleet/worker';
 
 export const SIM_MODEL = SIMULATOR_DEFAULTS.model;
 
-export type SimOptions = Omit<SimulatorSettings, 'model'>;
+export type SimOptions = Omit<SimulatorSettings, 'model'> & Pick<EngineSimOptions, 'apiKeyEnv' | 'profile'>;
+
+/** The switches of POST /sim/faults. */
+type SimSwitches = Omit<
+  SimulatorSettings,
+  'model' | 'maxBatch' | 'batchSlowdown' | 'outputTokens' | 'slowStart' | 'seed'
+>;
 
 export interface Sim {
   service: RunningService;
   url: string;
   stats: () => Promise<SimStats>;
-  faults: (faults: Partial<Pick<SimOptions, 'errorRate' | 'hangRate' | 'ttft' | 'tpot'>>) => Promise<void>;
+  faults: (faults: Partial<SimSwitches>) => Promise<void>;
 }
 
 let beds = 0;
@@ -92,7 +98,10 @@ export class WorkerTestBed {
   }
 
   /** Queues a call as the router does: job name `call`, job id = call id. */
-  async enqueue(data: Partial<CallJobData> = {}, jobOptions: { attempts?: number } = {}): Promise<CallJobData> {
+  async enqueue(
+    data: Partial<CallJobData> = {},
+    jobOptions: { attempts?: number; priority?: number } = {},
+  ): Promise<CallJobData> {
     const callId = randomUUID();
     const now = Date.now();
     const call: CallJobData = {

@@ -4,7 +4,7 @@ import type { OperatorOptions } from '@slm-fleet/operator';
 import type { RouterOptions } from '@slm-fleet/router';
 import type { RunningService } from '@slm-fleet/service';
 import type { WorkerOptions } from '@slm-fleet/worker';
-import { SIMULATOR_DEFAULTS } from '@slm-fleet/simulator';
+import { SIMULATOR_DEFAULTS, profileLatency } from '@slm-fleet/simulator';
 import { engineSimOptions, queueOptions, routerOptions, workerOptions } from './service-options.js';
 
 /**
@@ -14,7 +14,7 @@ import { engineSimOptions, queueOptions, routerOptions, workerOptions } from './
 export type ServeOptions = Omit<OperatorOptions, 'httpPort' | 'host'> &
   RouterOptions &
   WorkerOptions &
-  Omit<EngineSimOptions, 'model'> & { model?: string };
+  Omit<EngineSimOptions, 'model' | 'ttft' | 'tpot'> & { model?: string; ttft?: number; tpot?: number };
 
 /** Which connection flags a subcommand takes beyond --host and --http-port. */
 export type Needs = 'redis' | 'kube';
@@ -60,7 +60,9 @@ export const serviceCommands: ServiceCommand[] = [
     defaultHttpPort: 8082,
     needs: ['redis'],
     options: () => [...queueOptions(), ...workerOptions()],
-    start: async (o) => (await import('@slm-fleet/worker')).startWorker(o),
+    // The engine's API key comes from the environment only, never a flag: a flag shows in `ps`.
+    start: async (o) =>
+      (await import('@slm-fleet/worker')).startWorker({ ...o, engineApiKey: process.env.SLM_FLEET_ENGINE_API_KEY }),
   },
   {
     name: 'engine-sim',
@@ -68,7 +70,15 @@ export const serviceCommands: ServiceCommand[] = [
     defaultHttpPort: 8000,
     needs: [],
     options: engineSimOptions,
-    start: async (o) =>
-      (await import('@slm-fleet/engine-sim')).startEngineSim({ ...o, model: o.model ?? SIMULATOR_DEFAULTS.model }),
+    start: async (o) => {
+      // The profile's latency, unless --ttft or --tpot say otherwise.
+      const latency = profileLatency(o.profile ?? 'default');
+      return (await import('@slm-fleet/engine-sim')).startEngineSim({
+        ...o,
+        model: o.model ?? SIMULATOR_DEFAULTS.model,
+        ttft: o.ttft ?? latency.ttft,
+        tpot: o.tpot ?? latency.tpot,
+      });
+    },
   },
 ];

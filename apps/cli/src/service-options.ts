@@ -1,5 +1,5 @@
-import { Option } from 'commander';
-import { SIMULATOR_DEFAULTS as SIM } from '@slm-fleet/simulator';
+import { InvalidArgumentError, Option } from 'commander';
+import { MAX_RETRY_AFTER_SECONDS, SIMULATOR_PROFILES, SIMULATOR_DEFAULTS as SIM } from '@slm-fleet/simulator';
 import { parseCount, parseDuration, parseFraction, parseQueueName, parseSpecialistRef } from './options.js';
 
 // The flags specific to each service. Every flag also reads an environment variable, because
@@ -55,6 +55,16 @@ export function workerOptions(): Option[] {
       .env('SLM_FLEET_ENGINE_URL')
       .default('http://127.0.0.1:8000/v1'),
     new Option('--model <name>', 'model name to ask the engine for').env('SLM_FLEET_MODEL'),
+    // The endpoint's budgets, shared by every worker of the Specialist's queue (see docs/engines.md).
+    new Option('--endpoint-concurrency <n>', 'calls at once to the engine over all workers of the queue')
+      .argParser(parseCount('--endpoint-concurrency', 1, 100_000))
+      .env('SLM_FLEET_ENDPOINT_CONCURRENCY'),
+    new Option('--requests-per-minute <n>', 'calls started per minute over all workers of the queue')
+      .argParser(parseCount('--requests-per-minute', 1, 100_000_000))
+      .env('SLM_FLEET_REQUESTS_PER_MINUTE'),
+    new Option('--tokens-per-minute <n>', 'prompt and completion tokens per minute over all workers of the queue')
+      .argParser(parseCount('--tokens-per-minute', 1, 1_000_000_000_000))
+      .env('SLM_FLEET_TOKENS_PER_MINUTE'),
     new Option('--replica <name>', 'name of this replica in answers and logs (default: $POD_NAME or host:pid)').env(
       'POD_NAME',
     ),
@@ -73,12 +83,19 @@ export function workerOptions(): Option[] {
 export function engineSimOptions(): Option[] {
   return [
     new Option('--model <name>', 'model name the simulator serves').default(SIM.model),
-    new Option('--ttft <duration>', 'time to first token')
-      .argParser(parseDuration('--ttft'))
-      .default(SIM.ttft, `${SIM.ttft}ms`),
-    new Option('--tpot <duration>', 'time per output token')
-      .argParser(parseDuration('--tpot'))
-      .default(SIM.tpot, `${SIM.tpot}ms`),
+    new Option('--adapters <names>', 'LoRA adapter names served besides --model, comma-separated').argParser(
+      parseNames('--adapters'),
+    ),
+    new Option('--profile <name>', 'default, or large-model: slower, always on schema and confident')
+      .choices(SIMULATOR_PROFILES)
+      .default('default'),
+    // No default here: the profile's latency applies unless these are given (see commands.ts).
+    new Option('--ttft <duration>', 'time to first token (default: 0ms; 400ms with --profile large-model)').argParser(
+      parseDuration('--ttft'),
+    ),
+    new Option('--tpot <duration>', 'time per output token (default: 0ms; 15ms with --profile large-model)').argParser(
+      parseDuration('--tpot'),
+    ),
     new Option('--max-batch <n>', 'requests generated at once; more wait')
       .argParser(parseCount('--max-batch', 1, 100000))
       .default(SIM.maxBatch),
@@ -94,6 +111,21 @@ export function engineSimOptions(): Option[] {
     new Option('--hang-rate <fraction>', 'share of requests that never answer')
       .argParser(parseFraction('--hang-rate'))
       .default(SIM.hangRate),
+    new Option('--rate-limit-rate <fraction>', 'share of requests answered with HTTP 429 and a Retry-After')
+      .argParser(parseFraction('--rate-limit-rate'))
+      .default(SIM.rateLimitRate),
+    new Option('--retry-after-seconds <n>', 'the Retry-After of those 429s, in whole seconds')
+      .argParser(parseCount('--retry-after-seconds', 0, MAX_RETRY_AFTER_SECONDS))
+      .default(SIM.retryAfterSeconds),
+    new Option(
+      '--off-schema-rate <fraction>',
+      'share of answers that break the requested JSON schema or tool parameters',
+    )
+      .argParser(parseFraction('--off-schema-rate'))
+      .default(SIM.offSchemaRate),
+    new Option('--low-confidence-rate <fraction>', 'share of answers with logprobs far below normal (when asked for)')
+      .argParser(parseFraction('--low-confidence-rate'))
+      .default(SIM.lowConfidenceRate),
     new Option('--slow-start <duration>', 'time before the simulator reports ready (model loading)')
       .argParser(parseDuration('--slow-start'))
       .default(SIM.slowStart, `${SIM.slowStart}ms`),
@@ -103,5 +135,21 @@ export function engineSimOptions(): Option[] {
       '--faults-token <token>',
       'bearer token /sim/faults requires of every caller; unset: loopback callers only (the variable keeps it out of ps)',
     ).env('SLM_FLEET_SIM_FAULTS_TOKEN'),
+    // The variable's name, not the key: the key stays out of ps.
+    new Option(
+      '--api-key-env <variable>',
+      'environment variable holding the API key every /v1 request must send as a bearer token',
+    ),
   ];
+}
+
+/** Parses a comma-separated list of names (no spaces). */
+function parseNames(flag: string): (value: string) => string[] {
+  return (value) => {
+    const names = value.split(',');
+    if (!names.every((name) => /^[^\s,]{1,200}$/.test(name))) {
+      throw new InvalidArgumentError(`${flag} must be names separated by commas, got "${value}".`);
+    }
+    return names;
+  };
 }

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { serveApi, type SwitchAccess } from './api-routes.js';
-import { ENGINE_SIM_OPTIONS, type EngineSimOptions } from './engine-sim-options.js';
+import { ENGINE_SIM_OPTIONS, apiKeyOf, type EngineSimOptions } from './engine-sim-options.js';
 import { SimulatedEngine } from './simulated-engine.js';
 
 /**
@@ -29,6 +29,7 @@ export class ApiMount implements OnApplicationBootstrap, BeforeApplicationShutdo
     const logger = new Logger('engine-sim');
     this.access = {
       faultsToken: options.faultsToken,
+      apiKey: apiKeyOf(options),
       onRefused: (refusal) => logger.warn({ msg: `refused ${refusal.path}`, ...refusal }),
     };
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, MAX_MODEL_LEN, modelList, parseSwitchUpdate } from '@slm-fleet/simulator';
-import { switchAccess } from '@slm-fleet/service';
+import { bearerToken, switchAccess } from '@slm-fleet/service';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { chatCompletions } from './chat-completions.js';
 import { readBody, sendError, sendJson } from './http-io.js';
 import type { SimulatedEngine } from './simulated-engine.js';
@@ -19,9 +20,11 @@ const ROUTES: Record<string, Partial<Record<string, Route>>> = {
 /** The run-time switches: only a caller with the faults token, or on loopback without one, may use them. */
 const SWITCH_PATHS = new Set(['/sim/faults']);
 
-/** Who may use the switches, and where a refusal is reported (without the token). */
+/** Who may use the switches and the API, and where a refusal is reported (without the token or key). */
 export interface SwitchAccess {
   faultsToken: string | undefined;
+  /** The key every /v1 request must carry as a bearer token (--api-key-env); none when undefined. */
+  apiKey?: string;
   onRefused?: (refusal: { path: string; reason: string; remoteAddress: string | undefined }) => void;
 }
 
@@ -45,6 +48,7 @@ export function serveApi(
     return true;
   }
   if (SWITCH_PATHS.has(path) && !mayUseSwitches(path, req, res, access)) return true;
+  if (access.apiKey !== undefined && path.startsWith('/v1/') && !hasApiKey(engine, path, req, res, access)) return true;
   const route = methods[req.method ?? ''];
   if (route) route(engine, req, res);
   else sendError(res, new ApiError(405, `${req.method} is not allowed on ${path}`, null, 'method_not_allowed'));
@@ -83,6 +87,37 @@ function mayUseSwitches(path: string, req: IncomingMessage, res: ServerResponse,
   return false;
 }
 
+/**
+ * Answers 401 as OpenAI does (code `invalid_api_key`) unless the request carries the key, and
+ * returns whether it did. Neither the answer nor the log holds what the caller sent.
+ */
+function hasApiKey(
+  engine: SimulatedEngine,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  access: SwitchAccess,
+): boolean {
+  const given = bearerToken(req.headers.authorization);
+  if (given !== undefined && sameKey(given, access.apiKey ?? '')) return true;
+  engine.counters.unauthorized++;
+  const reason = given === undefined ? 'no API key' : 'wrong API key';
+  access.onRefused?.({ path, reason, remoteAddress: req.socket.remoteAddress });
+  const message =
+    given === undefined
+      ? 'You didn\'t provide an API key. Send it as "Authorization: Bearer <key>" (the simulator\'s key is in the variable --api-key-env names).'
+      : 'Incorrect API key provided. The simulator takes the key in the variable --api-key-env names.';
+  res.setHeader('www-authenticate', 'Bearer');
+  sendError(res, new ApiError(401, message, null, 'invalid_api_key'));
+  return false;
+}
+
+/** Constant time: both sides hashed first, so their lengths leak nothing either. */
+function sameKey(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 function notReady(): ApiError {
   return new ApiError(503, 'the simulated model is still loading (slow start)', null, null, 'service_unavailable');
 }
@@ -96,7 +131,7 @@ function health(engine: SimulatedEngine, _req: IncomingMessage, res: ServerRespo
 
 function models(engine: SimulatedEngine, _req: IncomingMessage, res: ServerResponse): void {
   if (!engine.isReady()) return sendError(res, notReady());
-  sendJson(res, 200, modelList(engine.model, engine.startedAt, MAX_MODEL_LEN));
+  sendJson(res, 200, modelList(engine.model, engine.startedAt, MAX_MODEL_LEN, engine.adapters));
 }
 
 /** POST /sim/faults: changes fault and latency switches while running; answers all switches. */
@@ -104,7 +139,7 @@ function updateSwitches(engine: SimulatedEngine, req: IncomingMessage, res: Serv
   readBody(req, res, (body) => {
     if (body === undefined) return;
     try {
-      Object.assign(engine.switches, parseSwitchUpdate(JSON.parse(body || '{}')));
+      Object.assign(engine.switches, parseSwitchUpdate(JSON.parse(body || '{}'), engine.profile));
     } catch (error) {
       if (error instanceof SyntaxError)
         return sendError(res, new ApiError(400, 'the body must be JSON', null, 'invalid_json'));

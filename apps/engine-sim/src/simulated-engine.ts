@@ -2,14 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Readiness } from '@slm-fleet/service';
 import {
   BatchScheduler,
-  type Fault,
+  type FaultDraw,
   type LatencySettings,
+  RequestLog,
   type Rng,
   type RuntimeSwitches,
   type SimCounters,
   type SimStats,
+  type SimulatorProfile,
   createRng,
-  drawFault,
+  drawFaults,
   zeroCounters,
 } from '@slm-fleet/simulator';
 import { ENGINE_SIM_OPTIONS, type EngineSimOptions } from './engine-sim-options.js';
@@ -29,10 +31,16 @@ export interface BatchMember {
 @Injectable()
 export class SimulatedEngine {
   readonly model: string;
+  /** The model and its LoRA adapters: the names a request may ask for. */
+  readonly servedModels: readonly string[];
+  readonly adapters: readonly string[];
+  readonly profile: SimulatorProfile;
   readonly outputTokens: number;
   /** Changed at run time by POST /sim/faults; generations read them at every token. */
   readonly switches: RuntimeSwitches & Pick<LatencySettings, 'batchSlowdown'>;
   readonly counters: SimCounters = zeroCounters();
+  /** Requests in flight, per model, and the recent ones with their times and statuses. */
+  readonly requests = new RequestLog();
   /** Unix seconds at start, the `created` of the model. */
   readonly startedAt = Math.floor(Date.now() / 1000);
   private readonly readyAt: number;
@@ -43,9 +51,23 @@ export class SimulatedEngine {
 
   constructor(@Inject(ENGINE_SIM_OPTIONS) options: EngineSimOptions, readiness: Readiness) {
     this.model = options.model;
+    this.adapters = options.adapters ?? [];
+    this.servedModels = [options.model, ...this.adapters];
+    this.profile = options.profile ?? 'default';
     this.outputTokens = options.outputTokens;
-    const { ttft, tpot, batchSlowdown, errorRate, hangRate } = options;
-    this.switches = { ttft, tpot, batchSlowdown, errorRate, hangRate };
+    const { ttft, tpot, batchSlowdown, errorRate, hangRate, rateLimitRate, retryAfterSeconds } = options;
+    const { offSchemaRate, lowConfidenceRate } = options;
+    this.switches = {
+      ttft,
+      tpot,
+      batchSlowdown,
+      errorRate,
+      hangRate,
+      rateLimitRate,
+      retryAfterSeconds,
+      offSchemaRate,
+      lowConfidenceRate,
+    };
     this.readyAt = Date.now() + options.slowStart;
     this.faultDraws = createRng(options.seed);
     this.batch = new BatchScheduler<BatchMember>(options.maxBatch, (member) => member.start());
@@ -66,8 +88,8 @@ export class SimulatedEngine {
     return Date.now() >= this.readyAt;
   }
 
-  drawFault(): Fault {
-    return drawFault(this.faultDraws, this.switches);
+  drawFaults(): FaultDraw {
+    return drawFaults(this.faultDraws, this.switches);
   }
 
   nextId(): string {
@@ -91,9 +113,19 @@ export class SimulatedEngine {
   }
 
   stats(): SimStats {
-    const { requests, completed, errors, hung, disconnected } = this.counters;
+    const { requests, completed, errors, hung, disconnected, ...answerCounters } = this.counters;
     const { activeCount: active, waitingCount: waiting } = this.batch;
-    return { requests, active, waiting, completed, errors, hung, disconnected };
+    return {
+      requests,
+      active,
+      waiting,
+      completed,
+      errors,
+      hung,
+      disconnected,
+      ...answerCounters,
+      ...this.requests.snapshot(),
+    };
   }
 
   /** Ends every unanswered request, as an engine going away would (see ApiMount). */

@@ -1,6 +1,8 @@
 import type { AgentTaskSpec } from '@slm-fleet/api';
 import type { Tool } from '@slm-fleet/proto';
+import type { LocalResources } from '@slm-fleet/router';
 import type { DemoTraffic } from './demo-workload.js';
+import { isLargeModel } from './large-model.js';
 
 /** A task the demo calls; a task with tools gets an agent's tool loop instead of single calls. */
 export interface DemoTask {
@@ -39,4 +41,23 @@ export function demoTaskOf(name: string, spec: AgentTaskSpec | undefined): DemoT
     ...(t.strict === undefined ? {} : { strict: t.strict }),
   }));
   return { name, priority: spec?.priority ?? 0, ...(tools?.length ? { tools } : {}) };
+}
+
+/**
+ * The tasks the demo calls: every task local mode serves but those only a large model serves.
+ * The demo reaches the large model as its tasks' fallback, which is what it shows; steady
+ * traffic of its own would hide that, and with --llm-url every such call is billed.
+ */
+export function demoTaskNames({ specialists, agentTasks }: LocalResources): string[] {
+  const servedBy = new Map<string, string[]>();
+  const add = (task: string, specialist: string) => servedBy.set(task, [...(servedBy.get(task) ?? []), specialist]);
+  // An AgentTask names its Specialists; a task without one goes to the Specialists listing it.
+  for (const task of agentTasks) for (const s of task.spec.specialists) add(task.metadata.name, s.name);
+  const declared = new Set(agentTasks.map((t) => t.metadata.name));
+  for (const s of specialists) for (const task of s.spec.tasks) if (!declared.has(task)) add(task, s.metadata.name);
+  const large = new Set(specialists.filter(isLargeModel).map((s) => s.metadata.name));
+  return [...servedBy]
+    .filter(([, names]) => !names.every((name) => large.has(name)))
+    .map(([task]) => task)
+    .sort();
 }

@@ -1,5 +1,6 @@
 import { Metadata, credentials, type ServiceError } from '@grpc/grpc-js';
 import { AgentRouterClient, InvokeRequest, Message, type InvokeResponse, type Tool } from '@slm-fleet/proto';
+import { tierFigures, tierOfAnswer, type AnswerTier, type TierFigures } from './answer-tier.js';
 
 /** One task's demo traffic: a base rate, and bursts of a higher one. */
 export interface DemoTraffic {
@@ -12,8 +13,8 @@ export interface DemoTraffic {
   burst?: { ratePerSecond: number; seconds: number; everySeconds: number; firstAtSeconds: number };
 }
 
-/** What the demo saw of a task over the last window. */
-export interface TaskFigures {
+/** What the demo saw of a task over the last window; of its answers, the large model's share and reasons. */
+export interface TaskFigures extends TierFigures {
   task: string;
   callsPerSecond: number;
   p50Ms: number | undefined;
@@ -30,7 +31,8 @@ const TICK_MS = 100;
  */
 export class DemoWorkload {
   private readonly client: InstanceType<typeof AgentRouterClient>;
-  private readonly done = new Map<string, { at: number; ms: number; ok: boolean }[]>();
+  /** Per task, the calls of the last window: `answer` is who answered, undefined when the call failed. */
+  private readonly done = new Map<string, { at: number; ms: number; answer: AnswerTier | undefined }[]>();
   private timer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
   private readonly startedAt = Date.now();
@@ -57,10 +59,8 @@ export class DemoWorkload {
   figures(now = Date.now()): TaskFigures[] {
     return this.traffic.map(({ task }) => {
       const recent = (this.done.get(task) ?? []).filter((c) => c.at > now - WINDOW_MS);
-      const ok = recent
-        .filter((c) => c.ok)
-        .map((c) => c.ms)
-        .sort((a, b) => a - b);
+      const answers = recent.flatMap(({ ms, answer }) => (answer ? [{ ms, answer }] : []));
+      const ok = answers.map((c) => c.ms).sort((a, b) => a - b);
       const seconds = Math.min(WINDOW_MS, now - this.startedAt) / 1000;
       return {
         task,
@@ -68,6 +68,7 @@ export class DemoWorkload {
         p50Ms: percentile(ok, 0.5),
         p99Ms: percentile(ok, 0.99),
         failed: recent.length - ok.length,
+        ...tierFigures(answers.map((c) => c.answer)),
       };
     });
   }
@@ -98,7 +99,11 @@ export class DemoWorkload {
     return new Promise((resolve) => {
       const deadline = { deadline: Date.now() + 60_000 };
       this.client.invoke(request, new Metadata(), deadline, (error: ServiceError | null, response?: InvokeResponse) => {
-        this.record(traffic.task, Date.now() - started, error === null);
+        this.record(
+          traffic.task,
+          Date.now() - started,
+          error === null && response ? tierOfAnswer(response) : undefined,
+        );
         resolve(error === null ? response : undefined);
       });
     });
@@ -120,10 +125,10 @@ export class DemoWorkload {
     await this.invoke(traffic, conversation, tools);
   }
 
-  private record(task: string, ms: number, ok: boolean): void {
+  private record(task: string, ms: number, answer: AnswerTier | undefined): void {
     const now = Date.now();
     const list = (this.done.get(task) ?? []).filter((c) => c.at > now - WINDOW_MS);
-    list.push({ at: now, ms, ok });
+    list.push({ at: now, ms, answer });
     this.done.set(task, list);
   }
 }

@@ -12,7 +12,8 @@ import { connectRedis, logRedisErrors } from '@slm-fleet/queue';
 import { QueueReader, RouterScraper } from '@slm-fleet/load-signals';
 import { FixedRoutingSource, startRouter, type LocalResources } from '@slm-fleet/router';
 import { DemoWorkload } from './demo-workload.js';
-import { demoTaskOf, demoTrafficFor } from './demo-traffic.js';
+import { demoTaskNames, demoTaskOf, demoTrafficFor } from './demo-traffic.js';
+import { DEFAULT_LLM_API_KEY_ENV, describeLargeModelEngine, isLargeModel, largeModelSettings } from './large-model.js';
 import { LiveView } from './live-loop.js';
 import { LocalAutoscaler } from './local-autoscaler.js';
 import { LocalFleet } from './local-fleet.js';
@@ -30,8 +31,14 @@ export interface LocalOptions {
   host: string;
   httpPort: number;
   grpcPort: number;
-  /** An OpenAI-compatible engine for every Specialist instead of the simulator. */
+  /** An OpenAI-compatible engine for every Specialist but the openai ones, instead of the simulator. */
   engineUrl?: string;
+  /** A real OpenAI-compatible endpoint for the openai Specialists (the large model) instead of a simulator. */
+  llmUrl?: string;
+  /** The model to ask --llm-url for, instead of each openai Specialist's served name. */
+  llmModel?: string;
+  /** The environment variable holding --llm-url's API key (read here, never a flag: argv shows in ps). */
+  llmApiKeyEnv?: string;
   /** Run the demo workload and its live view. */
   demo: boolean;
   /** The slm-fleet executable, to start worker and simulator processes with. */
@@ -94,12 +101,26 @@ async function startAll(
   // An empty REDIS_URL counts as none: the Redis started here serves.
   const redisUrl = redis?.url ?? options.redisUrl ?? '';
 
+  const llmApiKeyEnv = options.llmApiKeyEnv || DEFAULT_LLM_API_KEY_ENV;
+  const largeModel = largeModelSettings(
+    {
+      // Empty (an exported SLM_FLEET_LLM_URL=) means none, as for --engine-url.
+      ...(options.llmUrl ? { llmUrl: options.llmUrl } : {}),
+      ...(options.llmModel ? { llmModel: options.llmModel } : {}),
+      llmApiKeyEnv,
+    },
+    process.env,
+  );
+  for (const warning of largeModel.warnings) logger.warn({ msg: warning });
+  const largeModelEngine = describeLargeModelEngine(largeModel.settings);
   const settings: ReplicaSettings = {
     cliPath: options.cliPath,
     redisUrl,
     queuePrefix: options.queuePrefix,
     // An empty --engine-url (or SLM_FLEET_ENGINE_URL=) means the simulator, as none given.
     ...(options.engineUrl ? { engineUrl: options.engineUrl } : {}),
+    largeModel: largeModel.settings,
+    llmApiKeyEnv,
     run,
   };
   // The fleet tells the routing table when readiness changes; the table reads the fleet. The
@@ -154,6 +175,8 @@ async function startAll(
     http: `${options.host}:${router.port}`,
     specialists: resources.specialists.map((s) => s.metadata.name),
     tasks: tasksOf(resources),
+    // How the openai Specialists are served (a simulator, or --llm-url): never the key.
+    largeModels: resources.specialists.filter(isLargeModel).map((s) => `${s.metadata.name}: ${largeModelEngine}`),
     run: run.runId,
     // Only a Redis it started itself, without its password: a given URL may hold one too.
     ...(redis ? { startedRedis: redis.address } : {}),
@@ -162,9 +185,12 @@ async function startAll(
   let live: LiveView | undefined;
   if (options.demo) {
     const agentTasks = new Map(resources.agentTasks.map((t) => [t.metadata.name, t.spec]));
-    const tasks = tasksOf(resources).map((name) => demoTaskOf(name, agentTasks.get(name)));
+    const tasks = demoTaskNames(resources).map((name) => demoTaskOf(name, agentTasks.get(name)));
     const demo = new DemoWorkload(router.grpcPort, demoTrafficFor(tasks));
-    live = new LiveView(demo, fleet, autoscaler, routing);
+    const largeModels = resources.specialists
+      .filter(isLargeModel)
+      .map((s) => ({ key: `${s.metadata.namespace}/${s.metadata.name}`, engine: largeModelEngine }));
+    live = new LiveView(demo, fleet, autoscaler, routing, largeModels);
     demo.start();
     live.start();
     const view = live;

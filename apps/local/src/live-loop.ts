@@ -2,7 +2,7 @@ import type { FixedRoutingSource } from '@slm-fleet/router';
 import type { DemoWorkload } from './demo-workload.js';
 import type { LocalAutoscaler } from './local-autoscaler.js';
 import type { LocalFleet } from './local-fleet.js';
-import { renderLiveView, type LiveRow } from './live-view.js';
+import { renderLiveView, type LargeModelLine, type LiveRow } from './live-view.js';
 
 const REFRESH_MS = 1000;
 const KEEP_SCALINGS = 6;
@@ -21,6 +21,8 @@ export class LiveView {
     private readonly fleet: LocalFleet,
     private readonly autoscaler: LocalAutoscaler,
     private readonly routing: FixedRoutingSource,
+    /** The openai Specialists (namespace/name) and how each is served (describeLargeModelEngine). */
+    private readonly largeModels: readonly { key: string; engine: string }[] = [],
   ) {}
 
   start(): void {
@@ -50,7 +52,17 @@ export class LiveView {
         replicasAsked: counts.asked,
       };
     });
-    const text = renderLiveView(rows, this.scalings);
+    const largeModels: LargeModelLine[] = this.largeModels.map(({ key, engine }) => {
+      const counts = this.fleet.countsOf(key);
+      return {
+        specialist: key.split('/')[1] ?? key,
+        engine,
+        waiting: this.autoscaler.waitingOf(key),
+        replicasReady: counts.ready,
+        replicasAsked: counts.asked,
+      };
+    });
+    const text = renderLiveView(rows, this.scalings, largeModels);
     process.stdout.write(tty ? `\x1b[2J\x1b[H${text}\n` : `${text}\n\n`);
   }
 }

@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { AgentTask, Specialist } from '@slm-fleet/api';
 import { planScaling, policySpecOf, type PolicyState, type SpecialistScalingInput } from '@slm-fleet/autoscaling';
 import type { QueueReader, RouterScraper } from '@slm-fleet/load-signals';
+import { isLargeModel, largeModelWorkers } from './large-model.js';
 import type { LocalFleet } from './local-fleet.js';
 
 export interface LocalAutoscalerDeps {
@@ -19,7 +20,8 @@ export interface LocalAutoscalerDeps {
 /**
  * The operator's autoscaling, for local mode: the same pure policy (planScaling) on the same
  * signals (queues in Redis, the router's /metrics), sizing worker processes instead of
- * Deployments. No GPUs to share here.
+ * Deployments. No GPUs to share here. An openai Specialist (the large-model tier) keeps a
+ * fixed count of workers (largeModelWorkers says why); its queue is still read, for the live view.
  */
 export class LocalAutoscaler {
   private readonly states = new Map<string, PolicyState>();
@@ -30,9 +32,11 @@ export class LocalAutoscaler {
 
   constructor(private readonly deps: LocalAutoscalerDeps) {}
 
-  /** Starts every Specialist at its minimum (at least one when it may not scale to zero), then decides every interval. */
+  /** Starts every Specialist at its minimum (a large model at its fixed count), then decides every interval. */
   start(): void {
-    for (const s of this.deps.specialists) this.deps.fleet.setReplicas(keyOf(s), s.spec.scaling.minReplicas);
+    for (const s of this.deps.specialists) {
+      this.deps.fleet.setReplicas(keyOf(s), isLargeModel(s) ? largeModelWorkers(s) : s.spec.scaling.minReplicas);
+    }
     this.schedule();
   }
 
@@ -71,7 +75,9 @@ export class LocalAutoscaler {
       }),
     );
     for (const input of inputs) this.waitingSeen.set(input.specialist, input.signals.waiting);
-    for (const plan of planScaling(inputs, undefined, now)) {
+    const fixed = new Set(this.deps.specialists.filter(isLargeModel).map(keyOf));
+    const scaled = inputs.filter((input) => !fixed.has(input.specialist));
+    for (const plan of planScaling(scaled, undefined, now)) {
       this.states.set(plan.specialist, plan.state);
       if (!plan.changed) continue;
       const from = this.deps.fleet.countsOf(plan.specialist).asked;

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Specialist } from '@slm-fleet/api';
 import { planConvergence, startBackoffMs, type ReplicaState } from './convergence.js';
+import { isLargeModel } from './large-model.js';
 import type { ReplicaHandle } from './replica.js';
 
 /** Starts one replica of a Specialist under the given name (Replica.start, or a fake in tests). */
@@ -111,7 +112,8 @@ export class LocalFleet {
             {
               type: 'Ready',
               status: ready > 0 || target === 0 ? 'True' : 'False',
-              reason: ready > 0 ? 'ReplicasReady' : target === 0 ? 'ScaledToZero' : 'Starting',
+              // An openai Specialist's worker is ready once the endpoint answered its GET /models with the key.
+              reason: ready > 0 ? readyReason(specialist) : target === 0 ? 'ScaledToZero' : 'Starting',
               message: `${ready}/${target} replicas ready`,
               lastTransitionTime: new Date().toISOString(),
             },
@@ -307,3 +309,5 @@ export class LocalFleet {
 
 const leaving = (member: Member): boolean => member.state === 'exited' || member.state === 'stopping';
 const readyIn = (pool: Pool): number => pool.members.filter((m) => m.state === 'ready').length;
+/** The Ready reason a cluster shows: the operator's probe of the endpoint for an openai Specialist. */
+const readyReason = (specialist: Specialist): string => (isLargeModel(specialist) ? 'EndpointReady' : 'ReplicasReady');

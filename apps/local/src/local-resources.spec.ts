@@ -29,11 +29,21 @@ describe('loadLocalResources', () => {
     const { specialists, agentTasks } = loadLocalResources(examples);
     expect(specialists.map((s) => s.metadata.name).sort()).toEqual([
       'invoice-extractor',
+      'large-model',
       'summarizer',
       'support-agent',
       'ticket-classifier',
     ]);
-    expect(agentTasks.map((t) => t.metadata.name).sort()).toEqual(['extract-invoice', 'support-tools']);
+    expect(agentTasks.map((t) => t.metadata.name).sort()).toEqual([
+      'classify-ticket',
+      'extract-invoice',
+      'summarize',
+      'support-tools',
+    ]);
+    // The large model is every demo task's fallback, served by workers with no GPU.
+    expect(agentTasks.map((t) => t.spec.fallback?.specialist)).toEqual(Array(4).fill('large-model'));
+    const large = specialists.find((s) => s.metadata.name === 'large-model');
+    expect(large?.spec.engine).toMatchObject({ kind: 'openai', secretRef: { name: 'llm-api-key', key: 'apiKey' } });
     expect(agentTasks.find((t) => t.metadata.name === 'support-tools')?.spec.tools?.map((t) => t.name)).toEqual([
       'lookup_order',
       'refund',

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Specialist } from '@slm-fleet/api';
 import { startChildService, stopChildService, type ChildService } from './child-service.js';
+import { planEngine, type LargeModelSettings } from './large-model.js';
 import { RUN_ENV, type RunRecord } from './run-record.js';
 
 /** Local mode's settings for every replica it starts. */
@@ -9,8 +11,12 @@ export interface ReplicaSettings {
   /** Reaches the workers through their environment (REDIS_URL), never their command line: it may hold a password. */
   redisUrl: string;
   queuePrefix: string;
-  /** An OpenAI-compatible engine for every Specialist (Ollama, llama.cpp, vLLM); else the simulator. */
+  /** An OpenAI-compatible engine for every Specialist but the openai ones (Ollama, llama.cpp, vLLM); else the simulator. */
   engineUrl?: string;
+  /** How openai Specialists are served: a large-model simulator, or --llm-url with its key. */
+  largeModel: LargeModelSettings;
+  /** The variable the user's key came from: no child inherits it. */
+  llmApiKeyEnv: string;
   /** This run: its id marks every child, its record lists them. */
   run: RunRecord;
 }
@@ -45,8 +51,8 @@ const PROBE_TIMEOUT_MS = 2000;
 
 /**
  * One replica in local mode: a worker process beside an engine, as a pod has them. The engine
- * is the simulator, unless the Specialist points at an OpenAI-compatible URL (engine.kind
- * openai) or local mode was given one for all.
+ * is the simulator, unless local mode was given an OpenAI-compatible URL: --engine-url for the
+ * specialists, --llm-url for the openai Specialists (large-model.ts plans which).
  */
 export class Replica implements ReplicaHandle {
   readonly whenExited: Promise<void>;
@@ -62,29 +68,24 @@ export class Replica implements ReplicaHandle {
   /** Starts a replica named `name` (the Specialist's name, the run id and an index). */
   static async start(specialist: Specialist, name: string, settings: ReplicaSettings): Promise<Replica> {
     const { namespace } = specialist.metadata;
-    const model = specialist.spec.model.servedName ?? specialist.metadata.name;
-    const external = specialist.spec.engine.kind === 'openai' ? specialist.spec.engine.url : settings.engineUrl;
     const { run, cliPath } = settings;
+    const plan = planEngine(specialist, {
+      ...(settings.engineUrl ? { engineUrl: settings.engineUrl } : {}),
+      largeModel: settings.largeModel,
+      llmApiKeyEnv: settings.llmApiKeyEnv,
+      simulatorExtraArgs:
+        specialist.metadata.annotations?.[SIMULATOR_ARGS_ANNOTATION]?.split(/\s+/).filter(Boolean) ?? [],
+      simulatorKey: randomBytes(24).toString('hex'),
+    });
     const marker = `${RUN_ENV}=${run.runId}`;
-    const engine = external
-      ? undefined
-      : await startChildService(
-          `${name}/engine-sim`,
-          cliPath,
-          [
-            'engine-sim',
-            '--model',
-            model,
-            '--max-batch',
-            String(specialist.spec.engine.maxConcurrency),
-            ...(specialist.metadata.annotations?.[SIMULATOR_ARGS_ANNOTATION]?.split(/\s+/).filter(Boolean) ?? []),
-          ],
-          {
-            env: { [RUN_ENV]: run.runId, REDIS_URL: undefined },
-            spawned: (child) => run.track(child, 'engine', name, [cliPath, 'engine-sim'], marker),
-          },
-        );
-    const engineUrl = external ?? `http://127.0.0.1:${engine?.port ?? 0}/v1`;
+    const simulatorArgs = plan.simulatorArgs;
+    const engine = simulatorArgs
+      ? await startChildService(`${name}/engine-sim`, cliPath, simulatorArgs, {
+          env: { ...plan.simulatorEnv, [RUN_ENV]: run.runId, REDIS_URL: undefined },
+          spawned: (child) => run.track(child, 'engine', name, [cliPath, 'engine-sim'], marker),
+        })
+      : undefined;
+    const engineUrl = plan.engineUrl ?? `http://127.0.0.1:${engine?.port ?? 0}/v1`;
     try {
       const worker = await startChildService(
         `${name}/worker`,
@@ -96,9 +97,10 @@ export class Replica implements ReplicaHandle {
           '--engine-url',
           engineUrl,
           '--model',
-          model,
+          plan.model,
           '--concurrency',
           String(specialist.spec.engine.maxConcurrency),
+          ...plan.workerArgs,
           '--replica',
           name,
           '--queue-prefix',
@@ -109,8 +111,14 @@ export class Replica implements ReplicaHandle {
         {
           // The worker reads --redis-url from REDIS_URL when the flag is not given. A drain token
           // exported for a cluster's workers would make it refuse local mode's own GET /drain,
-          // which is on loopback and sends none: local workers take loopback callers.
-          env: { [RUN_ENV]: run.runId, REDIS_URL: settings.redisUrl, SLM_FLEET_DRAIN_TOKEN: undefined },
+          // which is on loopback and sends none: local workers take loopback callers. An API key
+          // goes in the environment only (plan.workerEnv): argv shows in ps.
+          env: {
+            ...plan.workerEnv,
+            [RUN_ENV]: run.runId,
+            REDIS_URL: settings.redisUrl,
+            SLM_FLEET_DRAIN_TOKEN: undefined,
+          },
           spawned: (child) => run.track(child, 'worker', name, [cliPath, 'worker', `--replica ${name}`], marker),
         },
       );

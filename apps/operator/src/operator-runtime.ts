@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import {
+  CoreV1Api,
   DiscoveryV1Api,
   KubernetesObjectApi,
   type KubeConfig,
@@ -21,7 +22,7 @@ import {
 } from '@slm-fleet/k8s';
 import type { ControllerMetrics } from '@slm-fleet/telemetry';
 import { QueueReader, RouterScraper, routerMetricsUrls } from '@slm-fleet/load-signals';
-import type { RedisClient } from '@slm-fleet/queue';
+import { shadowStatsKey, type RedisClient } from '@slm-fleet/queue';
 import { MANAGED_BY, SPECIALIST_LABEL } from '@slm-fleet/workloads';
 import { Autoscaler } from './autoscaler/autoscaler.js';
 import { gpuPoolOf } from './autoscaler/scaling-inputs.js';
@@ -30,11 +31,17 @@ import { SpecialistScaleWriter } from './autoscaler/specialist-scale-writer.js';
 import type { OperatorConfig } from './config.js';
 import { AgentTaskReconciler } from './controllers/agent-task-reconciler.js';
 import { SpecialistReconciler } from './controllers/specialist-reconciler.js';
+import { endpointCheck } from './endpoints/endpoint-check.js';
+import { EndpointProbes } from './endpoints/endpoint-probes.js';
 import { EventRecorder } from './events.js';
 import { AGENT_TASKS, DEPLOYMENTS, NETWORK_POLICIES, NODES, PDBS, PODS, SERVICES, SPECIALISTS } from './resources.js';
 
 export const FIELD_MANAGER = 'slm-fleet-operator';
 const RECONCILE_CONCURRENCY = 4;
+/** engine.kind openai endpoints are probed again this often (and at once on a spec change). */
+const ENDPOINT_PROBE_INTERVAL_MS = 30_000;
+/** AgentTasks with a shadow read their agreement counts from Redis again this often. */
+const SHADOW_REFRESH_MS = 15_000;
 
 const managedBy = Object.entries(MANAGED_BY)
   .map(([k, v]) => `${k}=${v}`)
@@ -53,9 +60,15 @@ export class OperatorRuntime {
   private readonly agentTaskQueue: WorkQueue;
   private readonly elector: LeaderElector | undefined;
   private readonly autoscaler: Autoscaler | undefined;
+  private readonly probes: EndpointProbes;
+  /** The leader's periodic work beside the queues: endpoint probes, shadow counts. */
+  private timers: NodeJS.Timeout[] = [];
   private stopping = false;
 
-  /** `redis` holds the queues the autoscaler reads; without it Specialists keep their replicas. */
+  /**
+   * `redis` holds the queues the autoscaler reads and the routers' shadow counts; without it
+   * Specialists keep their replicas and AgentTasks show no shadow agreement.
+   */
   constructor(
     kubeConfig: KubeConfig,
     private readonly config: OperatorConfig,
@@ -101,6 +114,12 @@ export class OperatorRuntime {
     const applier = new ServerSideApplier(kubeConfig, FIELD_MANAGER);
     const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     const events = new EventRecorder(kubeConfig, logger, identity);
+    this.probes = new EndpointProbes({
+      check: endpointCheck(kubeConfig.makeApiClient(CoreV1Api)),
+      onChange: (key) => this.specialistQueue.add(key),
+      // Just under the interval: each tick re-probes what the last one probed.
+      maxAgeMs: ENDPOINT_PROBE_INTERVAL_MS - 5_000,
+    });
     const specialistReconciler = new SpecialistReconciler({
       specialists: this.specialists,
       deployments,
@@ -120,6 +139,7 @@ export class OperatorRuntime {
       events,
       settings: config.workloads,
       scalingOf: (key) => observations.get(key),
+      endpointHealth: (specialist) => this.probes.healthOf(specialist),
       logger,
     });
     const agentTaskReconciler = new AgentTaskReconciler({
@@ -127,6 +147,12 @@ export class OperatorRuntime {
       specialists: this.specialists,
       applier,
       events,
+      ...(redis
+        ? {
+            shadowStats: (namespace: string, task: string, shadow: string) =>
+              redis.client.hgetall(shadowStatsKey(redis.queuePrefix, namespace, task, shadow)).catch(() => undefined),
+          }
+        : {}),
     });
     this.reconcileSpecialist = (key) => specialistReconciler.reconcile(key);
     this.reconcileAgentTask = (key) => agentTaskReconciler.reconcile(key);
@@ -210,6 +236,7 @@ export class OperatorRuntime {
   /** Stops taking work, lets in-flight reconciles finish, releases the lease, stops watching. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const timer of this.timers) clearInterval(timer);
     await this.autoscaler?.stop();
     await Promise.all([this.specialistQueue.shutdown(), this.agentTaskQueue.shutdown()]);
     await this.elector?.stop({ release: true });
@@ -224,6 +251,22 @@ export class OperatorRuntime {
     for (const s of this.specialists.list()) this.specialistQueue.add(objectKey(s));
     for (const t of this.agentTasks.list()) this.agentTaskQueue.add(objectKey(t));
     this.autoscaler?.start();
+    this.timers = [
+      setInterval(() => this.refreshEndpoints(), ENDPOINT_PROBE_INTERVAL_MS),
+      // The routers count shadow comparisons in Redis, which no informer watches.
+      setInterval(() => {
+        for (const t of this.agentTasks.list()) if (t.spec.shadow) this.agentTaskQueue.add(objectKey(t));
+      }, SHADOW_REFRESH_MS),
+    ];
+  }
+
+  /** Re-probes the endpoints of engine.kind openai Specialists; a changed answer reconciles one. */
+  private refreshEndpoints(): void {
+    const openai = this.specialists
+      .list()
+      .filter((s) => s.spec.engine.kind === 'openai' && !s.metadata.deletionTimestamp);
+    this.probes.forgetAllBut(new Set(openai.map(objectKey)));
+    this.probes.refresh(openai);
   }
 
   private stoppedLeading(): void {

@@ -67,9 +67,10 @@ export class OperatorModule {
         {
           provide: OPERATOR_REDIS,
           useFactory: (): RedisClient | null => {
-            // Only the autoscaler reads Redis: with it off, no connection is made.
-            if (!options.redis || !options.config.autoscaler.enabled) return null;
-            // Fail fast: while Redis is away the autoscaler reads nothing and holds every count.
+            // The autoscaler reads the queues, the AgentTask reconciler the shadow counts.
+            if (!options.redis) return null;
+            // Fail fast: while Redis is away the autoscaler reads nothing and holds every count,
+            // and AgentTasks keep the shadow counts they show.
             const client = connectRedis({ ...options.redis, connectionName: 'slm-fleet-operator', failFast: true });
             logRedisErrors(client, new Logger('operator'), 'operator');
             return client;

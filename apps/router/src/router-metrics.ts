@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CallResult } from '@slm-fleet/queue';
+import type { FallbackReason, Tier } from '@slm-fleet/routing';
 import type { DispatchObserver } from './dispatch/call-dispatcher.js';
+import type { ShadowResult } from './dispatch/shadow-calls.js';
 import type { QueueRegistry } from './dispatch/queue-registry.js';
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -12,9 +14,12 @@ const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
  */
 export class RouterMetrics implements DispatchObserver {
   private readonly calls: Counter<'task' | 'code'>;
+  private readonly answers: Counter<'task' | 'tier' | 'reason'>;
+  private readonly shadowComparisons: Counter<'task' | 'result'>;
   private readonly duration: Histogram<'task'>;
   private readonly inFlight: Gauge;
   private readonly queued: Counter<'specialist'>;
+  private readonly diverted: Counter<'specialist'>;
   private readonly queueWait: Histogram<'specialist'>;
   private readonly service: Histogram<'specialist'>;
   private readonly queueWaiting: Gauge<'specialist'>;
@@ -33,6 +38,18 @@ export class RouterMetrics implements DispatchObserver {
       labelNames: ['task', 'code'],
       registers: [registry],
     });
+    this.answers = new Counter({
+      name: 'slm_fleet_router_answers_total',
+      help: 'Calls answered, by task and tier (specialist or fallback) and, on the fallback, the reason.',
+      labelNames: ['task', 'tier', 'reason'],
+      registers: [registry],
+    });
+    this.shadowComparisons = new Counter({
+      name: 'slm_fleet_router_shadow_comparisons_total',
+      help: "Shadow answers compared with the live answer, by task and result (agree, disagree, shadow_failed; shed: the shadow's queue was full).",
+      labelNames: ['task', 'result'],
+      registers: [registry],
+    });
     this.duration = new Histogram({
       name: 'slm_fleet_router_call_duration_seconds',
       help: 'Time from receiving a call to answering it, by task.',
@@ -43,6 +60,12 @@ export class RouterMetrics implements DispatchObserver {
     this.queued = new Counter({
       name: 'slm_fleet_router_specialist_calls_queued_total',
       help: "Calls this router put on a Specialist's queue (its arrival rate, summed over routers).",
+      labelNames: ['specialist'],
+      registers: [registry],
+    });
+    this.diverted = new Counter({
+      name: 'slm_fleet_router_specialist_calls_diverted_total',
+      help: "Calls meant for a Specialist that its task's fallback took on a capacity trigger (no ready replica, queue delay, overflow): demand its queue did not see, which the autoscaler adds to the queued calls.",
       labelNames: ['specialist'],
       registers: [registry],
     });
@@ -108,9 +131,21 @@ export class RouterMetrics implements DispatchObserver {
     this.queued.inc({ specialist });
   }
 
+  onDiverted(specialist: string): void {
+    this.diverted.inc({ specialist });
+  }
+
   onAnswered(specialist: string, result: CallResult): void {
     this.queueWait.observe({ specialist }, result.timings.queueMs / 1000);
     this.service.observe({ specialist }, result.timings.serviceMs / 1000);
+  }
+
+  onTier(task: string, tier: Tier, reason: FallbackReason | undefined): void {
+    this.answers.inc({ task, tier, reason: reason ?? '' });
+  }
+
+  onShadow(task: string, result: ShadowResult): void {
+    this.shadowComparisons.inc({ task, result });
   }
 
   /** Starts timing a call; the returned function records its outcome. */

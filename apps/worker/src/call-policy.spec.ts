@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '@slm-fleet/engines';
-import { ABORT, ENGINE_RETRY_BACKOFF, abortCause, backoffMs, isPastDeadline, nextStep } from './call-policy.js';
+import {
+  ABORT,
+  ENGINE_RETRY_BACKOFF,
+  abortCause,
+  afterRateLimit,
+  backoffMs,
+  isPastDeadline,
+  nextStep,
+} from './call-policy.js';
 
 const transient = new EngineError('transient', 'engine answered HTTP 500: boom', 500);
 const context = { attempts: 1, retries: 2, deadline: 10_000, now: 0, random: () => 0 };
@@ -46,6 +54,21 @@ describe('call policy', () => {
     });
   });
 
+  it.each([401, 403])(
+    "fails at once on HTTP %i as an engine failure: the key is the Specialist's, not the caller's",
+    (status) => {
+      const refused = new EngineError(
+        'invalid',
+        `engine answered HTTP ${status} (the API key is missing or refused): no`,
+        status,
+      );
+      expect(nextStep(refused, context)).toEqual({
+        action: 'fail',
+        error: { kind: 'engine', message: refused.message },
+      });
+    },
+  );
+
   it('treats errors of unknown shape as engine failures', () => {
     expect(nextStep(new Error('socket hang up'), { ...context, retries: 0 })).toMatchObject({
       action: 'fail',
@@ -59,5 +82,45 @@ describe('call policy', () => {
     expect(nextStep(aborted(ABORT.deadline), context)).toMatchObject({ action: 'fail', error: { kind: 'deadline' } });
     expect(nextStep(aborted(ABORT.cancelled), context)).toMatchObject({ action: 'fail', error: { kind: 'cancelled' } });
     expect(abortCause(new DOMException('aborted', 'AbortError'))).toBe('cancelled');
+  });
+
+  const limited = (retryAfterMs?: number) =>
+    new EngineError('rate-limited', 'engine answered HTTP 429', 429, undefined, retryAfterMs);
+
+  it.each([
+    [
+      'Retry-After well within the deadline: pause the queue',
+      limited(2_000),
+      0,
+      { action: 'rate-limit', delayMs: 2_000 },
+    ],
+    ['no wait given: the default second', limited(undefined), 0, { action: 'rate-limit', delayMs: 1_000 }],
+    ['even with every retry used: a 429 is not a try', limited(500), 0, { action: 'rate-limit', delayMs: 500 }],
+    [
+      'Retry-After reaching the deadline: fail as a deadline now',
+      limited(2_000),
+      8_000,
+      { action: 'fail', error: { kind: 'deadline', message: expect.stringMatching(/HTTP 429.*2000 ms.*deadline/) } },
+    ],
+    [
+      'already at the deadline',
+      limited(100),
+      10_000,
+      { action: 'fail', error: { kind: 'deadline', message: expect.any(String) } },
+    ],
+  ])('a rate-limited engine: %s', (_case, error, now, expected) => {
+    expect(nextStep(error, { ...context, attempts: 3, retries: 2, now })).toEqual(expected);
+  });
+
+  it('treats a spent token budget like a 429: wait, or fail as a deadline', () => {
+    const why = "the queue's tokens per minute are spent";
+    expect(afterRateLimit(30_000, { deadline: 60_000, now: 0 }, why)).toEqual({
+      action: 'rate-limit',
+      delayMs: 30_000,
+    });
+    expect(afterRateLimit(30_000, { deadline: 20_000, now: 0 }, why)).toMatchObject({
+      action: 'fail',
+      error: { kind: 'deadline', message: expect.stringContaining(why) },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { EngineError } from '@slm-fleet/engines';
+import { DEFAULT_RETRY_AFTER_MS, EngineError } from '@slm-fleet/engines';
 import type { CallError } from '@slm-fleet/queue';
 
 // The worker's decisions about one call, as pure functions: when not to start it, when to
@@ -41,7 +41,12 @@ export function backoffMs(retry: number, policy: BackoffPolicy, random: () => nu
 export type FinalStep =
   | { action: 'fail'; error: CallError }
   /** Put the job back on the queue for another worker (this one is shutting down). */
-  | { action: 'hand-back' };
+  | { action: 'hand-back' }
+  /**
+   * The endpoint's budget is spent (a 429, or the tokens-per-minute budget): no worker of the
+   * queue starts a call for `delayMs`, and the job goes back to wait without counting a try.
+   */
+  | { action: 'rate-limit'; delayMs: number };
 
 /** What to do after one engine attempt failed. */
 export type NextStep = { action: 'retry'; delayMs: number } | FinalStep;
@@ -58,8 +63,15 @@ export interface AttemptContext {
 
 export function nextStep(error: unknown, context: AttemptContext): NextStep {
   if (error instanceof EngineError && error.kind === 'aborted') return afterAbort(error.reason);
+  // Never retried here: asking again before Retry-After is what the endpoint told us not to do.
+  if (error instanceof EngineError && error.kind === 'rate-limited') {
+    return afterRateLimit(error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS, context, 'the endpoint answered HTTP 429');
+  }
   if (error instanceof EngineError && error.kind === 'invalid') {
-    return { action: 'fail', error: { kind: 'invalid', message: error.message } };
+    // A refused key is the Specialist's configuration, not the caller's request: an engine
+    // failure (which a fallback may take), though no retry could help it either.
+    const refused = error.status === 401 || error.status === 403;
+    return { action: 'fail', error: { kind: refused ? 'engine' : 'invalid', message: error.message } };
   }
   const message = error instanceof Error ? error.message : String(error);
   const delayMs = backoffMs(context.attempts, ENGINE_RETRY_BACKOFF, context.random);
@@ -84,4 +96,17 @@ export function afterAbort(reason: unknown): FinalStep {
     case 'cancelled':
       return { action: 'fail', error: { kind: 'cancelled', message: 'the caller cancelled the call' } };
   }
+}
+
+/**
+ * The step when the endpoint may not be asked for `waitMs` (`why`: a 429, or the token budget).
+ * The job waits that long on the queue, unless the wait reaches its deadline: then it fails as
+ * a deadline now, rather than sit on the queue until the deadline passes with the same result.
+ */
+export function afterRateLimit(waitMs: number, context: { deadline: number; now: number }, why: string): FinalStep {
+  if (context.now + waitMs >= context.deadline) {
+    const message = `${why}; the wait it asks for (${waitMs} ms) reaches past the call's deadline`;
+    return { action: 'fail', error: { kind: 'deadline', message } };
+  }
+  return { action: 'rate-limit', delayMs: waitMs };
 }

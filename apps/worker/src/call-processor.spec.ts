@@ -1,4 +1,4 @@
-import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import {
   EngineError,
@@ -23,7 +23,20 @@ const answer: ChatCompletionResult = {
   timeToFirstTokenMs: 1,
 };
 
-function setup(scripts: Script[]) {
+/** The endpoint budgets as the processor sees them: a token wait to answer, and what it was told. */
+function fakeLimits(tokenWaitMs = 0) {
+  const paused: number[] = [];
+  const spent: number[] = [];
+  return {
+    paused,
+    spent,
+    tokenWaitMs: async () => tokenWaitMs,
+    spendTokens: async (tokens: number) => void spent.push(tokens),
+    pauseQueue: async (ms: number) => void paused.push(ms),
+  };
+}
+
+function setup(scripts: Script[], limits = fakeLimits()) {
   const requests: ChatCompletionRequest[] = [];
   const replies: CallReply[] = [];
   const registry = createMetricsRegistry();
@@ -43,6 +56,7 @@ function setup(scripts: Script[]) {
     model: 'base',
     metrics: createWorkerMetrics(registry),
     logger: silent,
+    limits,
   });
   const movedToWait: string[] = [];
   /** Runs a call as BullMQ would: process, then 'completed' or 'failed' once the job's end is stored. */
@@ -59,6 +73,7 @@ function setup(scripts: Script[]) {
       return result;
     } catch (error) {
       repliesBeforeStored.push(replies.length);
+      // As BullMQ: only an error that fails the job emits 'failed' (not WaitingError, not a rate limit).
       if (error instanceof UnrecoverableError) {
         job.failedReason = error.message;
         handler.failed(job);
@@ -71,6 +86,7 @@ function setup(scripts: Script[]) {
   const repliesBeforeStored: number[] = [];
   return {
     run,
+    limits,
     requests,
     replies,
     repliesBeforeStored,
@@ -187,5 +203,36 @@ describe('call processor', () => {
     const t = setup([hang]);
     const error = await rejection(t.run({ deadline: Date.now() + 50 }));
     expect(decodeCallError(error.message).kind).toBe('deadline');
+  });
+
+  it('on a 429 pauses the queue for Retry-After and puts the job back: no retry, no reply', async () => {
+    const t = setup([() => Promise.reject(new EngineError('rate-limited', 'HTTP 429', 429, undefined, 2_000))]);
+    const error = await rejection(t.run({ retries: 2 }));
+    expect(error.message).toBe(Worker.RateLimitError().message);
+    expect(t.requests).toHaveLength(1);
+    expect(t.limits.paused).toEqual([2_000]);
+    expect(t.replies).toEqual([]);
+    expect(await t.metrics()).toContain('slm_fleet_worker_calls_total{specialist="demo/s",outcome="rate_limited"} 1');
+  });
+
+  it('fails a call as a deadline when Retry-After reaches past its deadline', async () => {
+    const t = setup([() => Promise.reject(new EngineError('rate-limited', 'HTTP 429', 429, undefined, 120_000))]);
+    const error = await rejection(t.run({}));
+    expect(decodeCallError(error.message)).toMatchObject({ kind: 'deadline', message: /HTTP 429.*120000 ms/ });
+    expect(t.limits.paused).toEqual([]);
+    expect(t.replies).toMatchObject([{ type: 'error', error: { kind: 'deadline' } }]);
+  });
+
+  it('with the token budget spent, pauses the queue without calling the engine', async () => {
+    const t = setup([succeed], fakeLimits(5_000));
+    expect((await rejection(t.run({}))).message).toBe(Worker.RateLimitError().message);
+    expect(t.requests).toHaveLength(0);
+    expect(t.limits.paused).toEqual([5_000]);
+  });
+
+  it('counts the tokens of an answered call in the budget', async () => {
+    const t = setup([succeed]);
+    await t.run({});
+    expect(t.limits.spent).toEqual([3]);
   });
 });

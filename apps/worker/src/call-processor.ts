@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
-import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { OpenAIClient } from '@slm-fleet/engines';
 import {
   SUPPORTED_CALL_PROTOCOL_VERSIONS,
@@ -9,8 +9,9 @@ import {
   type CallJobData,
   type CallResult,
 } from '@slm-fleet/queue';
-import { ABORT, afterAbort, isPastDeadline, nextStep, type FinalStep } from './call-policy.js';
+import { ABORT, afterAbort, afterRateLimit, isPastDeadline, nextStep, type FinalStep } from './call-policy.js';
 import { ChunkBatcher } from './chunk-batcher.js';
+import type { CallLimits } from './endpoint-limits.js';
 import { callResult, doneReply, engineRequest, errorReply, type ReplySender } from './replies.js';
 import type { CallOutcome, WorkerMetrics } from './worker-metrics.js';
 
@@ -23,6 +24,8 @@ export interface CallProcessorDeps {
   model?: string;
   metrics: WorkerMetrics;
   logger: LoggerService;
+  /** The endpoint's budgets (token budget, queue pause on a 429). */
+  limits: CallLimits;
 }
 
 /** A BullMQ processor. Three declared parameters: BullMQ only passes the signal to those. */
@@ -75,6 +78,14 @@ export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
         error: { kind: 'deadline', message: 'the deadline passed before a worker took the call' },
       };
     }
+    const tokenWaitMs = await deps.limits.tokenWaitMs(startedAt);
+    if (tokenWaitMs > 0) {
+      return afterRateLimit(
+        tokenWaitMs,
+        { deadline: data.deadline, now: startedAt },
+        "the queue's tokens per minute are spent",
+      );
+    }
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(ABORT.deadline), Math.min(MAX_TIMER_MS, data.deadline - startedAt));
     // BullMQ's signal fires on cancel and drain, ours at the deadline; the first reason wins.
@@ -94,7 +105,9 @@ export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
         try {
           const answer = await deps.engine.chatCompletionStream(request, { signal: callSignal, onDelta: chunks?.add });
           await chunks?.flush();
-          return callResult(data, answer, { startedAt, finishedAt: Date.now() }, deps.replica);
+          const finishedAt = Date.now();
+          await spend(data, answer.usage.promptTokens + answer.usage.completionTokens, finishedAt);
+          return callResult(data, answer, { startedAt, finishedAt }, deps.replica);
         } catch (error) {
           await chunks?.flush();
           const step = nextStep(error, { attempts, retries: data.retries, deadline: data.deadline, now: Date.now() });
@@ -111,6 +124,15 @@ export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
       }
     } finally {
       clearTimeout(timer);
+    }
+  };
+
+  /** The budget is best effort: a call already answered is not failed for the bookkeeping. */
+  const spend = async (data: CallJobData, tokens: number, now: number): Promise<void> => {
+    try {
+      await deps.limits.spendTokens(tokens, now);
+    } catch (error) {
+      deps.logger.warn({ msg: 'tokens not counted in the budget', callId: data.callId, error: String(error) });
     }
   };
 
@@ -144,6 +166,15 @@ export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
         // the job has moved, so it neither completes nor fails it.
         await job.moveToWait(token);
         throw new WaitingError();
+      }
+      if (answer.action === 'rate-limit') {
+        outcome = 'rate_limited';
+        deps.logger.log({ msg: 'endpoint rate limited; pausing the queue', callId: data.callId, ms: answer.delayMs });
+        // The pause first: BullMQ puts the job back on the wait list (keeping its priority,
+        // counting no attempt, emitting no 'failed', so no reply goes out) and reads the pause
+        // from Redis to stop this worker too; the others see it when they next fetch a job.
+        await deps.limits.pauseQueue(answer.delayMs);
+        throw Worker.RateLimitError();
       }
       outcome = answer.error.kind;
       if (answer.error.kind !== 'deadline' && answer.error.kind !== 'cancelled') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitForEngine } from './engine-readiness.js';
+import { engineProblem, takesCalls, waitForEngine } from './engine-readiness.js';
 
 describe('waitForEngine', () => {
   it('polls until the engine is ready', async () => {
@@ -19,5 +19,16 @@ describe('waitForEngine', () => {
     stop.abort();
     expect(await waiting).toBe(false);
     expect(probes).toBe(1);
+  });
+
+  it.each([
+    ['ready', true, undefined],
+    ['unauthorized', true, /refuses the API key .* SLM_FLEET_ENGINE_API_KEY/],
+    ['loading', false, /not serving GET \/models yet/],
+    ['unreachable', false, /not answering GET \/models/],
+  ] as const)('a %s engine: takes calls %s, readiness problem %s', (probe, takes, problem) => {
+    expect(takesCalls(probe)).toBe(takes);
+    if (problem === undefined) expect(engineProblem(probe)).toBeUndefined();
+    else expect(engineProblem(probe)).toMatch(problem);
   });
 });

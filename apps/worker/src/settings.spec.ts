@@ -41,4 +41,18 @@ describe('resolveWorkerSettings', () => {
       );
     }
   });
+
+  it('keeps any header-safe API key, and refuses others naming the variable, never the value', () => {
+    expect(resolveWorkerSettings({ ...options, engineApiKey: 'EMPTY' }, machine).engineApiKey).toBe('EMPTY');
+    for (const bad of ['', 'sk with space', 'sk-\u00e9t\u00e9', 'x'.repeat(4097)]) {
+      let message = '';
+      try {
+        resolveWorkerSettings({ ...options, engineApiKey: bad }, machine);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^the engine API key \(SLM_FLEET_ENGINE_API_KEY\) must be 1 to 4096 visible ASCII/);
+      if (bad !== '') expect(message).not.toContain(bad);
+    }
+  });
 });

@@ -20,6 +20,18 @@ export interface WorkerOptions {
   engineUrl: string;
   /** Model to ask the engine for when a call names none. */
   model?: string;
+  /**
+   * The engine's API key, sent as `Authorization: Bearer` (an external endpoint's key). From the
+   * environment only (SLM_FLEET_ENGINE_API_KEY, which the operator fills from the Specialist's
+   * Secret): a flag would show it in `ps`. Never logged, and cut out of error messages.
+   */
+  engineApiKey?: string;
+  /** Calls at once to the endpoint over all workers of the queue (BullMQ global concurrency). */
+  endpointConcurrency?: number;
+  /** Calls started per minute over all workers of the queue (BullMQ global rate limit). */
+  requestsPerMinute?: number;
+  /** Prompt and completion tokens per minute over all workers of the queue. */
+  tokensPerMinute?: number;
   /** This replica's name in answers and logs; host:pid when unset. */
   replica?: string;
   /** On shutdown, how long in-flight calls may take to finish (ms) before they are handed back. */
@@ -47,9 +59,24 @@ export function resolveWorkerSettings(
     throw new Error(`--specialist must be namespace/name, got "${options.specialist}"`);
   }
   if (options.drainToken !== undefined) checkAccessToken(options.drainToken, 'the drain token (SLM_FLEET_DRAIN_TOKEN)');
+  if (options.engineApiKey !== undefined) checkApiKey(options.engineApiKey);
   return {
     ...options,
     queue: options.queue || specialistQueueName(namespace, name),
     replica: options.replica || `${machine.hostname}:${machine.pid}`,
   };
+}
+
+/**
+ * Throws unless the key can travel in an `Authorization` header: 1 to 4096 visible ASCII
+ * characters. No minimum length: engines on a private network take any key ("EMPTY"). The
+ * message never holds the value.
+ */
+export function checkApiKey(key: string): void {
+  if (!/^[\x21-\x7e]{1,4096}$/.test(key)) {
+    throw new Error(
+      `the engine API key (SLM_FLEET_ENGINE_API_KEY) must be 1 to 4096 visible ASCII characters without spaces ` +
+        `(it is sent in an HTTP header); the value given (${key.length} characters) is not`,
+    );
+  }
 }

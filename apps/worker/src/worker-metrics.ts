@@ -1,7 +1,10 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** How a call ended in this worker: a CallErrorKind, `ok`, or `handed_back` (drained). */
-export type CallOutcome = 'ok' | 'deadline' | 'cancelled' | 'engine' | 'invalid' | 'handed_back';
+/**
+ * How a call ended in this worker: a CallErrorKind, `ok`, `handed_back` (drained) or
+ * `rate_limited` (back to the queue until the endpoint's budget allows it).
+ */
+export type CallOutcome = 'ok' | 'deadline' | 'cancelled' | 'engine' | 'invalid' | 'handed_back' | 'rate_limited';
 
 /** Calls take from milliseconds (a cached prefix) to minutes (long generations). */
 const CALL_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];

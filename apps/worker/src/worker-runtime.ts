@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
 import { WaitingError, Worker, type Job } from 'bullmq';
-import type { OpenAIClient } from '@slm-fleet/engines';
+import type { ModelsProbe, OpenAIClient } from '@slm-fleet/engines';
 import {
   cancelChannel,
   connectRedis,
@@ -12,7 +12,8 @@ import {
 } from '@slm-fleet/queue';
 import { ABORT } from './call-policy.js';
 import type { CallHandler, CallProcessor } from './call-processor.js';
-import { waitForEngine } from './engine-readiness.js';
+import type { EndpointLimits } from './endpoint-limits.js';
+import { engineProblem, takesCalls, waitForEngine } from './engine-readiness.js';
 import type { WorkerSettings } from './settings.js';
 
 /**
@@ -23,6 +24,14 @@ import type { WorkerSettings } from './settings.js';
  * stalls and the job fails rather than crash-loop the fleet.
  */
 const LOCKS = { lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 2 } as const;
+
+/**
+ * BullMQ honours a queue-wide pause (queue.rateLimit, after a 429) only in workers that have a
+ * rate limit: with --requests-per-minute that one, else a limit no queue reaches. It costs an
+ * INCR per job taken.
+ */
+const limiterOf = (requestsPerMinute: number | undefined) =>
+  ({ max: requestsPerMinute ?? Number.MAX_SAFE_INTEGER, duration: 60_000 }) as const;
 
 /** How a drain ended: `handedBack` calls still running at the drain timeout went back to the queue. */
 export interface DrainReport {
@@ -45,8 +54,9 @@ export class WorkerRuntime {
 
   constructor(
     private readonly settings: WorkerSettings,
-    private readonly engine: Pick<OpenAIClient, 'isReady' | 'close'>,
+    private readonly engine: Pick<OpenAIClient, 'probeModels' | 'close'>,
     private readonly handler: CallHandler,
+    private readonly limits: Pick<EndpointLimits, 'apply' | 'close'>,
     private readonly logger: LoggerService,
   ) {
     this.connection = connectRedis({
@@ -66,6 +76,7 @@ export class WorkerRuntime {
       concurrency: settings.concurrency,
       // Not before the engine is ready: see start().
       autorun: false,
+      limiter: limiterOf(settings.requestsPerMinute),
       ...LOCKS,
     });
     logRedisErrors(this.worker, logger, 'worker-queue');
@@ -92,7 +103,8 @@ export class WorkerRuntime {
     // Not the engine's fault, but a drained worker has closed its engine client: say why at once.
     if (this.stopping.signal.aborted) throw new Error('draining: taking no new calls');
     if (!this.engineReady) throw new Error(`waiting for the engine at ${this.settings.engineUrl} to be ready`);
-    if (!(await this.engine.isReady())) throw new Error('engine not answering GET /models');
+    const problem = engineProblem(await this.engine.probeModels());
+    if (problem) throw new Error(problem);
   }
 
   /**
@@ -128,7 +140,14 @@ export class WorkerRuntime {
   private async takeCalls(): Promise<void> {
     await this.subscriber.subscribe(cancelChannel(this.settings.queuePrefix));
     this.logger.log({ msg: 'waiting for the engine', engineUrl: this.settings.engineUrl });
-    if (!(await waitForEngine(() => this.engine.isReady(), this.stopping.signal))) return;
+    const last: { probe: ModelsProbe } = { probe: 'unreachable' };
+    const probed = async (): Promise<boolean> => takesCalls((last.probe = await this.engine.probeModels()));
+    if (!(await waitForEngine(probed, this.stopping.signal))) return;
+    if (last.probe === 'unauthorized') {
+      // Calls then fail at once with the endpoint's 401, which says why, rather than wait out their deadlines.
+      this.logger.warn({ msg: 'the engine refuses the API key; calls will fail until it is fixed' });
+    }
+    await this.limits.apply();
     this.engineReady = true;
     this.logger.log({
       msg: 'engine ready; taking calls',
@@ -157,6 +176,7 @@ export class WorkerRuntime {
     }
     await this.running;
     this.logger.log({ msg: 'drained', handedBack: this.handedBack });
+    await this.limits.close();
     this.subscriber.disconnect();
     await this.connection.quit().catch(() => this.connection.disconnect());
     await this.engine.close();

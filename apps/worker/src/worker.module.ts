@@ -13,6 +13,7 @@ import { HealthModule, Readiness } from '@slm-fleet/service';
 import { METRICS_REGISTRY, MetricsModule } from '@slm-fleet/telemetry';
 import { createCallProcessor } from './call-processor.js';
 import { DRAIN_SETTINGS, DrainController } from './drain.controller.js';
+import { EndpointLimits } from './endpoint-limits.js';
 import { redisReplySender } from './replies.js';
 import type { WorkerSettings } from './settings.js';
 import { createWorkerMetrics } from './worker-metrics.js';
@@ -60,7 +61,13 @@ export class WorkerModule {
           useFactory: (redis: RedisClient, registry: Registry) => {
             const logger = new Logger('worker');
             // One socket per call, plus one so readiness probes never queue behind long calls.
-            const engine = new OpenAIClient({ baseUrl: settings.engineUrl, connections: settings.concurrency + 1 });
+            const engine = new OpenAIClient({
+              baseUrl: settings.engineUrl,
+              connections: settings.concurrency + 1,
+              apiKey: settings.engineApiKey,
+            });
+            // On the replies' connection: a few commands per call, none blocking.
+            const limits = new EndpointLimits(redis, settings, logger);
             const processor = createCallProcessor({
               engine,
               send: redisReplySender(redis),
@@ -69,8 +76,9 @@ export class WorkerModule {
               model: settings.model,
               metrics: createWorkerMetrics(registry),
               logger,
+              limits,
             });
-            return new WorkerRuntime(settings, engine, processor, logger);
+            return new WorkerRuntime(settings, engine, processor, limits, logger);
           },
         },
         WorkerLifecycle,

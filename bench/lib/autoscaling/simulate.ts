@@ -4,10 +4,12 @@
 // ones go; arrivals join the queue; the policy decides (on its interval); Ready pods with a free
 // slot take calls from the head of the queue; every pod that exists (starting, Ready or
 // draining) is charged a GPU for the tick. A call starts on the tick after a slot frees, so
-// latencies are exact to one tick (0.1 s).
+// latencies are exact to one tick (0.1 s). With an overflow tier, each arriving call is first
+// offered to it: a call it takes never queues (see overflow.ts).
 import type { SimConfig } from './config.js';
 import type { Controller, Observation } from './controller.js';
 import { CompletionHeap } from './heap.js';
+import { serviceStatsOf, type OverflowTier, type ServiceStats } from './overflow.js';
 import type { Calls, Trace } from './traces.js';
 
 interface Pod {
@@ -37,6 +39,8 @@ export interface RunResult {
   callsAfterWarmup: number;
   /** Latency (arrival to answer) of each call in seconds; NaN for calls not started by the end. */
   latencies: Float64Array;
+  /** 1 for each call the overflow tier answered (all 0 without one). */
+  overflowed: Uint8Array;
   gpuSeconds: number;
   gpuSecondsAfterWarmup: number;
   actions: ScaleAction[];
@@ -48,7 +52,13 @@ export interface RunResult {
 const SERVICE_WINDOW = 100;
 const LATENCY_WINDOW_SECONDS = 60;
 
-export function simulate(trace: Trace, calls: Calls, controller: Controller, config: SimConfig): RunResult {
+export function simulate(
+  trace: Trace,
+  calls: Calls,
+  controller: Controller,
+  config: SimConfig,
+  overflow?: OverflowTier,
+): RunResult {
   const { arrivals, services } = calls;
   const k = config.spec.maxConcurrency;
   const ticksPerSecond = Math.round(1 / config.tickSeconds);
@@ -57,6 +67,12 @@ export function simulate(trace: Trace, calls: Calls, controller: Controller, con
   const endTick = Math.round(trace.durationSeconds * ticksPerSecond);
 
   const latencies = new Float64Array(arrivals.length).fill(NaN);
+  const overflowed = new Uint8Array(arrivals.length);
+  // The specialist's FIFO queue of call indices: [queueHead, queueTail) wait. Without overflow
+  // it holds every call in arrival order, as before.
+  const queue = new Int32Array(arrivals.length);
+  let queueHead = 0;
+  let queueTail = 0;
   const completions = new CompletionHeap<{ pod: Pod; call: number }>();
   let pods: Pod[] = Array.from({ length: controller.initialReplicas }, () => ({
     readyAt: 0,
@@ -65,7 +81,6 @@ export function simulate(trace: Trace, calls: Calls, controller: Controller, con
   }));
   let replicas = controller.initialReplicas;
   let arrived = 0;
-  let started = 0;
   let active = 0;
   let arrivedAtLastDecision = 0;
   let gpuSeconds = 0;
@@ -74,6 +89,9 @@ export function simulate(trace: Trace, calls: Calls, controller: Controller, con
   const timeline: RunResult['timeline'] = [];
   // The router's view of completed calls: recent service times and latencies.
   const recentServices: number[] = [];
+  let completed = 0;
+  // Their mean and tail as the router reads them, recomputed only after a completion.
+  let serviceStats: ServiceStats = { completed: -1, mean: undefined, tail: undefined };
   const recentLatencies: { at: number; latency: number }[] = [];
   let latencyHead = 0;
   const stepAt = trace.stepAt;
@@ -99,7 +117,7 @@ export function simulate(trace: Trace, calls: Calls, controller: Controller, con
   };
 
   const observe = (t: number): Observation => {
-    const waiting = arrived - started;
+    const waiting = queueTail - queueHead;
     while (latencyHead < recentLatencies.length && recentLatencies[latencyHead]!.at <= t - LATENCY_WINDOW_SECONDS) {
       latencyHead++;
     }
@@ -112,11 +130,12 @@ export function simulate(trace: Trace, calls: Calls, controller: Controller, con
       now: t,
       waiting,
       active,
+      // Every call offered, overflowed ones too: they are the specialist's demand (overflow.ts).
       arrivedInInterval: arrived - arrivedAtLastDecision,
       serviceTimeSeconds: recentServices.length
         ? recentServices.reduce((a, b) => a + b, 0) / recentServices.length
         : undefined,
-      oldestWaitingSeconds: waiting > 0 ? t - arrivals[started]! : 0,
+      oldestWaitingSeconds: waiting > 0 ? t - arrivals[queue[queueHead]!]! : 0,
       readyReplicas: pods.filter((p) => !p.draining && p.readyAt <= t).length,
       currentReplicas: replicas,
       // Sorting a minute of latencies is the costly part: only for a policy that reads it.
@@ -136,14 +155,44 @@ export function simulate(trace: Trace, calls: Calls, controller: Controller, con
       const { pod, call } = completions.pop()!;
       pod.active--;
       active--;
+      completed++;
       recentServices.push(services[call]!);
       if (recentServices.length > SERVICE_WINDOW) recentServices.shift();
       recentLatencies.push({ at: t, latency: latencies[call]! });
     }
     if (pods.some((p) => p.draining && p.active === 0)) pods = pods.filter((p) => !(p.draining && p.active === 0));
-    while (arrived < arrivals.length && arrivals[arrived]! <= t) arrived++;
+    let overflowedNow = false;
+    if (overflow && arrived < arrivals.length && arrivals[arrived]! <= t) {
+      // The router's view when these calls arrive: Ready pods, their calls, the queue, the mean service.
+      let ready = 0;
+      let inFlight = 0;
+      for (const pod of pods) {
+        if (pod.draining || pod.readyAt > t) continue;
+        ready++;
+        inFlight += pod.active;
+      }
+      if (serviceStats.completed !== completed)
+        serviceStats = serviceStatsOf(recentServices, completed, overflow.serviceTailQuantile);
+      while (arrived < arrivals.length && arrivals[arrived]! <= t) {
+        const call = arrived++;
+        const at = {
+          waiting: queueTail - queueHead,
+          readyReplicas: ready,
+          inFlight,
+          meanServiceSeconds: serviceStats.mean,
+          serviceTailSeconds: serviceStats.tail,
+        };
+        if (overflow.takes(at)) {
+          overflowed[call] = 1;
+          overflowedNow = true;
+          latencies[call] = t - arrivals[call]! + overflow.latencySeconds(services[call]!);
+        } else queue[queueTail++] = call;
+      }
+    }
+    while (arrived < arrivals.length && arrivals[arrived]! <= t) queue[queueTail++] = arrived++;
 
-    if (controller.scalesFromZeroOnArrival && replicas === 0 && arrived > started) scaleTo(t, 1);
+    // A call overflowed at zero replicas wakes the Specialist too: it never queues, so the queue would not.
+    if (controller.scalesFromZeroOnArrival && replicas === 0 && (queueTail > queueHead || overflowedNow)) scaleTo(t, 1);
     if (tick % intervalTicks === 0) {
       const wanted = controller.decide(observe(t));
       scaleTo(t, wanted);
@@ -157,14 +206,14 @@ export function simulate(trace: Trace, calls: Calls, controller: Controller, con
     }
 
     // Dispatch FIFO to the Ready pod with the most free slots (pull spreads calls much like this).
-    while (started < arrived) {
+    while (queueHead < queueTail) {
       let best: Pod | undefined;
       for (const pod of pods) {
         if (pod.draining || pod.readyAt > t || pod.active >= k) continue;
         if (!best || pod.active < best.active) best = pod;
       }
       if (!best) break;
-      const call = started++;
+      const call = queue[queueHead++]!;
       best.active++;
       active++;
       const finish = t + services[call]!;
@@ -180,7 +229,7 @@ export function simulate(trace: Trace, calls: Calls, controller: Controller, con
         replicas,
         pods: pods.length,
         ready: pods.filter((p) => !p.draining && p.readyAt <= t).length,
-        waiting: arrived - started,
+        waiting: queueTail - queueHead,
       });
     }
   }
@@ -193,6 +242,7 @@ export function simulate(trace: Trace, calls: Calls, controller: Controller, con
     calls: arrivals.length,
     callsAfterWarmup,
     latencies,
+    overflowed,
     gpuSeconds,
     gpuSecondsAfterWarmup,
     actions,

@@ -1,9 +1,19 @@
 // The AgentTask resource: one task an agent calls by name, routed to Specialists.
 import { Type, type Static } from '@sinclair/typebox';
 import type { ResourceMeta } from './resource-meta.js';
-import { cel, conditionList, dnsLabel, enumOf, freeForm, matching, secretKeyRef } from './schema-helpers.js';
+import { cel, conditionList, dnsLabel, enumOf, freeForm, matching } from './schema-helpers.js';
 
 export const REDACTIONS = ['email', 'phone', 'card', 'iban', 'ip', 'person'] as const;
+
+/** An adapter of the named Specialist (one of its model.adapters[].name), instead of its base model. */
+const adapterRef = (field: string, example: string) =>
+  Type.Optional(
+    dnsLabel(
+      `A LoRA adapter of that Specialist (one of its model.adapters[].name): calls ask the engine for the adapter instead of the base model. Tasks on adapters of one base share its replicas and queue. The operator reports an adapter the Specialist does not have as Ready=False, AdapterNotFound.`,
+      `${field}, an adapter name,`,
+      example,
+    ),
+  );
 
 const SpecialistRef = Type.Object({
   name: dnsLabel('A Specialist in the same namespace.', 'specialists[].name, a Specialist name,', 'invoice-extractor'),
@@ -13,45 +23,94 @@ const SpecialistRef = Type.Object({
     default: 1,
     description: 'Relative share of calls (canary split): weight / sum of weights.',
   }),
+  adapter: adapterRef('specialists[].adapter', 'invoice-lora'),
 });
+
+/** When a call goes to the fallback Specialist. A trigger not named never fires. */
+const FallbackWhen = Type.Object(
+  {
+    noReadySpecialistMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3600000,
+        description:
+          'Use the fallback when no specialist has a ready replica (status.readyReplicas 0 on every route) for this long after the call arrives.',
+      }),
+    ),
+    queueDelayMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3600000,
+        description:
+          'Use the fallback when the queue wait predicted as the call arrives (from queue depth and service rate) exceeds this.',
+      }),
+    ),
+    overflow: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Send a call to the fallback when its predicted queue wait plus expected service time exceeds spec.targetLatencyMs (which it needs): only the excess of a burst goes, and calls return to the specialists as replicas become ready.',
+      }),
+    ),
+    schemaFailure: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: 'Use the fallback when the answer fails output.jsonSchema or the tool-arguments check.',
+      }),
+    ),
+    repairFirst: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'On a schema failure, first ask the specialist once more with the validation error; fall back only if that answer fails too. Needs schemaFailure.',
+      }),
+    ),
+    specialistError: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: 'Use the fallback when the specialist fails after its retries.',
+      }),
+    ),
+    minMeanLogprob: Type.Optional(
+      Type.Number({
+        maximum: 0,
+        description:
+          "Use the fallback when the answer's mean token log-probability is below this (e.g. -1.5): low confidence. Only where the engine returns logprobs; the router asks for them and strips them unless the caller asked.",
+      }),
+    ),
+  },
+  {
+    default: {},
+    description: 'When to use the fallback; a trigger not named never fires.',
+    ...cel({
+      rule: '!has(self.repairFirst) || !self.repairFirst || !has(self.schemaFailure) || self.schemaFailure',
+      message: 'fallback.when.repairFirst needs fallback.when.schemaFailure: the repair is asked on a schema failure',
+      fieldPath: '.repairFirst',
+    }),
+  },
+);
+
+export type FallbackWhen = Static<typeof FallbackWhen>;
+
+/** The triggers' values when fallback.when leaves them out (as the API server fills them in). */
+export const FALLBACK_WHEN_DEFAULTS = {
+  overflow: false,
+  schemaFailure: true,
+  repairFirst: false,
+  specialistError: true,
+} as const satisfies FallbackWhen;
 
 const Fallback = Type.Object(
   {
-    url: matching('^https?://.+', 'fallback.url must be an http:// or https:// URL, e.g. https://api.openai.com/v1', {
-      maxLength: 2048,
-      description: 'OpenAI-compatible base URL of the larger model.',
-    }),
-    model: Type.String({ minLength: 1, maxLength: 256, description: 'Model name to ask for.' }),
-    secretRef: Type.Optional(
-      secretKeyRef('Secret holding the API key.', 'apiKey', 'fallback.secretRef', 'openai-api-key'),
+    specialist: dnsLabel(
+      'The Specialist (in the same namespace) that answers when a trigger fires, usually a large model (engine.kind openai). Its queue keeps priorities, deadlines and idempotency like any other.',
+      'fallback.specialist, a Specialist name,',
+      'large-model',
     ),
-    when: Type.Object(
-      {
-        noReadySpecialistMs: Type.Optional(
-          Type.Integer({
-            minimum: 0,
-            description: 'Use the fallback when no specialist replica is ready within this time.',
-          }),
-        ),
-        queueDelayMs: Type.Optional(
-          Type.Integer({
-            minimum: 0,
-            description: 'Use the fallback when the call would wait longer than this in the queue.',
-          }),
-        ),
-        schemaFailure: Type.Boolean({
-          default: true,
-          description: 'Use the fallback when the answer fails output.jsonSchema.',
-        }),
-        specialistError: Type.Boolean({
-          default: true,
-          description: 'Use the fallback when the specialist fails after retries.',
-        }),
-      },
-      { default: {}, description: 'When to use the fallback.' },
-    ),
+    adapter: adapterRef('fallback.adapter', 'invoice-lora'),
+    when: FallbackWhen,
   },
-  { description: 'A larger model to call when the specialists cannot answer well.' },
+  { description: 'Another Specialist to answer when the specialists cannot answer well, and when.' },
 );
 
 const Tool = Type.Object({
@@ -93,6 +152,7 @@ export const AgentTaskSpec = Type.Object(
             'invoice-extractor-v2',
           ),
           sampleRate: Type.Number({ minimum: 0, maximum: 1, description: 'Share of calls copied, 0 to 1.' }),
+          adapter: adapterRef('shadow.adapter', 'invoice-lora-v2'),
         },
         { description: 'Shadow-test a candidate specialist on live traffic.' },
       ),
@@ -172,19 +232,44 @@ export const AgentTaskSpec = Type.Object(
   },
   {
     description: 'How calls to this task are routed, bounded and checked.',
-    ...cel({
-      rule: '!has(self.shadow) || !self.specialists.exists(s, s.name == self.shadow.specialist)',
-      message: 'shadow.specialist must not also be in specialists (a shadow never answers live calls)',
-      fieldPath: '.shadow.specialist',
-    }),
+    ...cel(
+      {
+        rule: '!has(self.shadow) || !self.specialists.exists(s, s.name == self.shadow.specialist)',
+        message: 'shadow.specialist must not also be in specialists (a shadow never answers live calls)',
+        fieldPath: '.shadow.specialist',
+      },
+      {
+        rule: '!has(self.fallback) || !self.specialists.exists(s, s.name == self.fallback.specialist)',
+        message:
+          'fallback.specialist must not also be in specialists: the fallback answers when they cannot, so it must be another Specialist',
+        fieldPath: '.fallback.specialist',
+      },
+      {
+        rule: '!has(self.fallback) || !has(self.shadow) || self.fallback.specialist != self.shadow.specialist',
+        message:
+          'fallback.specialist must not be shadow.specialist: a shadow is a candidate under test and never answers callers',
+        fieldPath: '.fallback.specialist',
+      },
+      {
+        rule: '!has(self.fallback) || !has(self.fallback.when.overflow) || !self.fallback.when.overflow || has(self.targetLatencyMs)',
+        message:
+          'fallback.when.overflow needs spec.targetLatencyMs: overflow sends the calls whose predicted wait and service time exceed it',
+        fieldPath: '.fallback.when.overflow',
+      },
+    ),
   },
 );
 export type AgentTaskSpec = Static<typeof AgentTaskSpec>;
+export type AgentTaskFallback = Static<typeof Fallback>;
 
 export const AgentTaskStatus = Type.Object(
   {
     observedGeneration: Type.Optional(Type.Integer({ description: 'The .metadata.generation this status describes.' })),
-    conditions: Type.Optional(conditionList('Ready: every referenced Specialist exists and at least one is ready.')),
+    conditions: Type.Optional(
+      conditionList(
+        'Ready: every referenced Specialist (specialists, shadow, fallback) exists with the adapters named, and at least one of specialists is ready.',
+      ),
+    ),
     readySpecialists: Type.Optional(Type.String({ description: 'Ready over referenced specialists, e.g. "1/2".' })),
     routes: Type.Optional(
       Type.Array(
@@ -194,8 +279,46 @@ export const AgentTaskStatus = Type.Object(
           sharePercent: Type.Number({ description: 'Share of calls it gets while ready.' }),
           ready: Type.Boolean({ description: 'Whether it has a ready replica (or is an external endpoint).' }),
           queue: Type.Optional(Type.String({ description: 'Its queue name.' })),
+          adapter: Type.Optional(Type.String({ description: 'The adapter its calls ask for, if any.' })),
         }),
         { maxItems: 16, description: 'Where calls go now (the routing view).' },
+      ),
+    ),
+    shadow: Type.Optional(
+      Type.Object(
+        {
+          specialist: Type.String({ description: 'The shadow Specialist these counts are for.' }),
+          since: Type.Optional(
+            Type.String({ format: 'date-time', description: 'When the first comparison was counted.' }),
+          ),
+          compared: Type.Integer({ description: 'Calls whose live and shadow answers were compared.' }),
+          agreed: Type.Integer({ description: 'Comparisons where the shadow agreed with the live answer.' }),
+          agreementPercent: Type.Optional(
+            Type.Number({ description: 'agreed / compared, in percent (absent before the first comparison).' }),
+          ),
+          schemaValidPercent: Type.Optional(
+            Type.Number({
+              description:
+                "Share of compared shadow answers that met the task's output schema and tool contract, in percent.",
+            }),
+          ),
+          shadowFailed: Type.Integer({
+            description: 'Shadow calls that failed, timed out or were shed (not compared).',
+          }),
+        },
+        {
+          description:
+            'Agreement of the shadow Specialist with the live answers, counted by the routers (the evidence a promotion needs).',
+        },
+      ),
+    ),
+    fallback: Type.Optional(
+      Type.Object(
+        {
+          specialist: Type.String({ description: 'The fallback Specialist.' }),
+          ready: Type.Boolean({ description: 'Whether it exists and is Ready (can take calls).' }),
+        },
+        { description: 'The fallback Specialist and whether it can answer now.' },
       ),
     ),
   },

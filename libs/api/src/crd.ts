@@ -93,7 +93,7 @@ export const resourceDefinitions: ResourceDefinition[] = [
     singular: 'specialist',
     shortNames: ['slm'],
     description:
-      "A Specialist is one small language model served by an engine on GPUs, for the tasks it names. The operator runs it as a Deployment (engine + worker sidecar), a Service, a PodDisruptionBudget and a NetworkPolicy, and sizes it to its tasks' load.",
+      "A Specialist is one small language model served by an engine on GPUs, for the tasks it names. The operator runs it as a Deployment (engine + worker sidecar; for engine.kind openai, an external endpoint, the workers alone), a Service, a PodDisruptionBudget and a NetworkPolicy, and sizes it to its tasks' load.",
     spec: SpecialistSpec,
     status: SpecialistStatus,
     rules: SPECIALIST_ROOT_RULES,
@@ -136,6 +136,12 @@ export const resourceDefinitions: ResourceDefinition[] = [
         description: 'Ready over referenced.',
       },
       { name: 'Priority', type: 'integer', jsonPath: '.spec.priority', description: 'Priority.' },
+      {
+        name: 'Agreement',
+        type: 'number',
+        jsonPath: '.status.shadow.agreementPercent',
+        description: 'Percent of compared calls where the shadow agreed with the live answer.',
+      },
       { name: 'Status', type: 'string', jsonPath: readyReason, description: 'Reason of the Ready condition.' },
       { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Age.' },
     ],

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { FALLBACK_WHEN_DEFAULTS } from './agent-task.js';
 import { buildCrd, resourceDefinitions } from './crd.js';
 import { generatedFiles } from './generate.js';
 
@@ -128,6 +129,22 @@ describe('buildCrd', () => {
     const task = buildCrd(resourceDefinitions[1]!) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const capture = task['spec'].versions[0].schema.openAPIV3Schema.properties.spec.properties.capture;
     expect(capture.properties.redact.description).toMatch(/Default: \["email","phone","card"\]\.$/);
+  });
+
+  it("fills in the fallback triggers' defaults as FALLBACK_WHEN_DEFAULTS says, and shows the shadow's agreement", () => {
+    const task = buildCrd(resourceDefinitions[1]!) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const taskVersion = task['spec'].versions[0];
+    const when = taskVersion.schema.openAPIV3Schema.properties.spec.properties.fallback.properties.when;
+    const defaults = Object.fromEntries(
+      Object.entries(when.properties as Record<string, { default?: unknown }>).flatMap(([name, field]) =>
+        field.default === undefined ? [] : [[name, field.default]],
+      ),
+    );
+    expect(defaults).toEqual(FALLBACK_WHEN_DEFAULTS);
+    expect(when.default).toEqual({});
+    expect(taskVersion.additionalPrinterColumns).toContainEqual(
+      expect.objectContaining({ name: 'Agreement', jsonPath: '.status.shadow.agreementPercent' }),
+    );
   });
 
   it('has the status and scale subresources and printer columns', () => {

@@ -1,5 +1,6 @@
 export * from './specialist.js';
 export * from './agent-task.js';
+export { servedModelName } from './served-name.js';
 export { API_VERSION, GROUP, VERSION, buildCrd, resourceDefinitions, type ResourceDefinition } from './crd.js';
 export { generatedFiles, type GeneratedFile } from './generate.js';
 export * from './conditions.js';

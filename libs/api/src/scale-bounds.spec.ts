@@ -27,13 +27,18 @@ describe('replicasOutsideBounds', () => {
     });
   });
 
+  it('says so on an openai endpoint too: its workers are clamped the same way', () => {
+    expect(replicasOutsideBounds({ ...spec(7), engine: { kind: 'openai', maxConcurrency: 8 } })?.reason).toBe(
+      'AboveMaxReplicas',
+    );
+  });
+
   it.each<[string, SpecialistSpec]>([
     ['within the bounds', spec(4)],
     ['unset', spec(undefined)],
     // spec.replicas defaults to 1: below a higher minReplicas is the normal start, not news.
     ['below minReplicas', spec(1, { minReplicas: 2 })],
     ['in external mode, where the outside scaler owns the bounds', spec(7, { mode: 'external' })],
-    ['on an openai endpoint', { ...spec(7), engine: { kind: 'openai', maxConcurrency: 8 } }],
   ])('says nothing %s', (_case, specialist) => {
     expect(replicasOutsideBounds(specialist)).toBeUndefined();
   });

@@ -20,7 +20,7 @@ export interface ScaleBoundsDecision {
  * 1, so every Specialist with minReplicas above 1 would carry the condition until scaled.
  */
 export function replicasOutsideBounds(spec: SpecialistSpec): ScaleBoundsDecision | undefined {
-  if (spec.engine.kind === 'openai' || spec.scaling.mode !== 'managed' || spec.replicas === undefined) return undefined;
+  if (spec.scaling.mode !== 'managed' || spec.replicas === undefined) return undefined;
   const { maxReplicas } = spec.scaling;
   if (spec.replicas <= maxReplicas) return undefined;
   return {

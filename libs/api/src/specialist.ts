@@ -189,7 +189,7 @@ const Model = Type.Object(
         minLength: 1,
         maxLength: 256,
         description:
-          'Model name the engine serves under (the OpenAI `model` the worker asks for; on engine.kind openai, the name the endpoint knows). Defaults to the Specialist name.',
+          'Model name the engine serves under (the OpenAI `model` the worker asks for). Defaults to the Specialist name; on engine.kind openai to model.uri (the name the endpoint knows).',
       }),
     ),
     adapters: Type.Optional(
@@ -237,7 +237,7 @@ const Engine = Type.Object(
       // Bounds the cost of the messages that name the kind.
       maxLength: 16,
       description:
-        'Inference engine: vllm, sglang, llamacpp (llama.cpp server), ollama, tgi, nim, or openai (an external OpenAI-compatible endpoint: no pod).',
+        'Inference engine: vllm, sglang, llamacpp (llama.cpp server), ollama, tgi, nim, or openai (an external OpenAI-compatible endpoint, served through slm-fleet workers: no engine pod, no GPU).',
     }),
     image: Type.Optional(
       matching('^\\S+$', 'engine.image must be an image reference without spaces, e.g. vllm/vllm-openai:v0.11.0', {
@@ -289,7 +289,8 @@ const Engine = Type.Object(
       minimum: 1,
       maximum: 4096,
       default: 8,
-      description: 'Requests one replica serves at once (its batch). The worker pulls this many jobs at a time.',
+      description:
+        "Requests one replica serves at once (its batch). The worker pulls this many jobs at a time. On engine.kind openai: the calls at once to the endpoint over all the Specialist's workers.",
     }),
     callTimeoutSeconds: Type.Optional(
       Type.Integer({
@@ -307,9 +308,34 @@ const Engine = Type.Object(
           'Base URL of the external OpenAI-compatible API (kind openai only), e.g. https://api.example.com/v1.',
       }),
     ),
+    limits: Type.Optional(
+      Type.Object(
+        {
+          requestsPerMinute: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 100000000,
+              description: 'Calls per minute to the endpoint, over all workers; more wait in the queue.',
+            }),
+          ),
+          tokensPerMinute: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 10000000000,
+              description:
+                'Tokens (prompt and completion) per minute to the endpoint, over all workers; calls wait in the queue while the minute is spent.',
+            }),
+          ),
+        },
+        {
+          description:
+            "The endpoint's budgets (kind openai only), kept by the workers together; a 429 from the endpoint pauses the queue for its Retry-After.",
+        },
+      ),
+    ),
     secretRef: Type.Optional(
       secretKeyRef(
-        'Secret holding the API key of the external endpoint (kind openai).',
+        'Secret holding the API key of the external endpoint (kind openai). The worker gets it by reference, the operator reads it to probe the endpoint; it is never logged or shown.',
         'apiKey',
         'engine.secretRef',
         'openai-api-key',
@@ -337,6 +363,21 @@ const Engine = Type.Object(
         fieldPath: '.secretRef',
         reason: 'FieldValueForbidden',
       },
+      {
+        rule: "!has(self.limits) || self.kind == 'openai'",
+        message:
+          'engine.limits is only for engine.kind openai: an engine in a pod is bounded by engine.maxConcurrency and its replicas',
+        fieldPath: '.limits',
+        reason: 'FieldValueForbidden',
+      },
+      // engine.kind openai runs only the slm-fleet worker: what would configure an engine
+      // container is refused by name rather than ignored.
+      ...(['image', 'args', 'env'] as const).map((field): CelRule => ({
+        rule: `self.kind != 'openai' || !has(self.${field})`,
+        message: `engine.${field} is not for engine.kind openai: it runs no engine container, only the slm-fleet worker`,
+        fieldPath: `.${field}`,
+        reason: 'FieldValueForbidden',
+      })),
       {
         rule: `!has(self.toolCallParser) || self.kind in ${celList([...TOOL_PARSER_ENGINES, 'llamacpp'])}`,
         message:
@@ -448,6 +489,34 @@ const scalingFields = {
     description: 'Load must stay low this long before replicas are removed.',
   }),
 };
+
+/**
+ * engine.kind openai: its workers are not autoscaled (they hold no GPU, and the endpoint's
+ * capacity is engine.maxConcurrency and engine.limits, not replicas). Replicas are spec.replicas
+ * within the bounds, as kubectl scale or HPA set them; the autoscaler's fields are refused by
+ * name. Those with a default can only be refused when changed from it.
+ */
+const OPENAI_SCALING_RULES: CelRule[] = [
+  {
+    rule: "self.engine.kind != 'openai' || self.scaling.minReplicas >= 1",
+    message:
+      'scaling.minReplicas must be at least 1 on engine.kind openai: its workers are not autoscaled, so at zero nothing would pull its queue',
+    fieldPath: '.scaling.minReplicas',
+  },
+  {
+    rule: "self.engine.kind != 'openai' || !has(self.scaling.targetLatencyMs)",
+    message:
+      'scaling.targetLatencyMs is not used on engine.kind openai: its workers are not autoscaled (set AgentTask.spec.targetLatencyMs for the latency of a task)',
+    fieldPath: '.scaling.targetLatencyMs',
+    reason: 'FieldValueForbidden',
+  },
+  ...(['targetQueuePerReplica', 'scaleDownDelaySeconds'] as const).map((field): CelRule => ({
+    rule: `self.engine.kind != 'openai' || self.scaling.${field} == ${String(scalingFields[field].default)}`,
+    message: `scaling.${field} is not used on engine.kind openai: its workers are not autoscaled; leave it out`,
+    fieldPath: `.scaling.${field}`,
+    reason: 'FieldValueForbidden',
+  })),
+];
 
 /** The defaults of every scaling field, so an omitted `scaling` gets them all. */
 const scalingDefaults = Object.fromEntries(
@@ -658,10 +727,18 @@ export const SpecialistSpec = Type.Object(
       },
       {
         rule: "self.engine.kind != 'openai' || !has(self.resources) || self.resources.gpu.count == 0",
-        message: 'engine.kind openai runs no pod: resources.gpu.count must be 0',
+        message: 'engine.kind openai runs no engine pod, only workers: resources.gpu.count must be 0',
         fieldPath: '.resources.gpu.count',
         reason: 'FieldValueForbidden',
       },
+      {
+        rule: "self.engine.kind != 'openai' || !has(self.resources) || (!has(self.resources.cpu) && !has(self.resources.memory))",
+        message:
+          'resources.cpu and resources.memory size the engine container; engine.kind openai runs only the slm-fleet worker',
+        fieldPath: '.resources',
+        reason: 'FieldValueForbidden',
+      },
+      ...OPENAI_SCALING_RULES,
       {
         rule: `!(self.engine.kind in ${celList(GPU_ONLY_ENGINES)}) || !has(self.resources) || self.resources.gpu.count >= 1`,
         message: `engine kinds ${GPU_ONLY_ENGINES.join(', ')} need resources.gpu.count >= 1`,

@@ -128,7 +128,7 @@ describe('resultOf', () => {
       output: 'hi',
       json: undefined,
       finishReason: 'stop',
-      answeredBy: { specialist: '', model: '', adapter: '', replica: '' },
+      answeredBy: { specialist: '', model: '', adapter: '', replica: '', tier: 'specialist', fallbackReason: '' },
       usage: { promptTokens: 0, completionTokens: 0 },
       timings: { queueMs: 0, serviceMs: 0, timeToFirstTokenMs: 0, totalMs: 0 },
       callId: 'c1',

@@ -81,6 +81,8 @@ export function resultOf<T>(response: InvokeResponse): InvokeResult<T> {
       model: answeredBy?.model ?? '',
       adapter: answeredBy?.adapter ?? '',
       replica: answeredBy?.replica ?? '',
+      tier: answeredBy?.tier === 'fallback' ? 'fallback' : 'specialist',
+      fallbackReason: answeredBy?.fallbackReason ?? '',
     },
     usage: { promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0 },
     timings: {

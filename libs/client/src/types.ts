@@ -136,6 +136,10 @@ export interface AnsweredBy {
   adapter: string;
   /** The replica (pod or process) whose worker ran the call. */
   replica: string;
+  /** 'specialist', or 'fallback' when the task's fallback model answered. */
+  tier: 'specialist' | 'fallback';
+  /** Why the fallback answered ('' on the specialist tier): no_ready_replica, queue_delay, overflow, invalid_output, specialist_error or low_confidence. */
+  fallbackReason: string;
 }
 
 /** Tokens, as the engine counted them. */

@@ -16,6 +16,7 @@ const specialist = (name: string, tasks: string[], ready = true, maxWaiting?: nu
     ...(maxWaiting ? { queue: { maxWaiting } } : {}),
   },
   status: {
+    readyReplicas: ready ? 2 : 0,
     conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: 'R', message: '', lastTransitionTime: '' }],
   },
 });
@@ -49,8 +50,24 @@ describe('buildRoutingTable', () => {
       jsonSchema: { type: 'object' },
       validateToolArguments: false,
       routes: [
-        { specialist: 'team-a/big', queue: '{team-a.big}', weight: 1, ready: false, maxWaiting: 50 },
-        { specialist: 'team-a/small', queue: '{team-a.small}', weight: 9, ready: true, maxWaiting: 1000 },
+        {
+          specialist: 'team-a/big',
+          queue: '{team-a.big}',
+          weight: 1,
+          ready: false,
+          maxWaiting: 50,
+          readyReplicas: 0,
+          concurrency: 8,
+        },
+        {
+          specialist: 'team-a/small',
+          queue: '{team-a.small}',
+          weight: 9,
+          ready: true,
+          maxWaiting: 1000,
+          readyReplicas: 2,
+          concurrency: 8,
+        },
       ],
     });
   });
@@ -94,8 +111,42 @@ describe('buildRoutingTable', () => {
   it('keeps a reference to a missing Specialist, not ready', () => {
     const table = buildRoutingTable(NS, [], [agentTask('t', [{ name: 'gone', weight: 1 }])]);
     expect(table.get('t')?.routes).toEqual([
-      { specialist: 'team-a/gone', queue: '{team-a.gone}', weight: 1, ready: false, maxWaiting: 1000 },
+      {
+        specialist: 'team-a/gone',
+        queue: '{team-a.gone}',
+        weight: 1,
+        ready: false,
+        maxWaiting: 1000,
+        readyReplicas: 0,
+        concurrency: 1,
+      },
     ]);
+  });
+
+  it("asks for an adapter by its name, on the base Specialist's queue", () => {
+    const task = agentTask('invoices', [{ name: 'base', weight: 1 }]);
+    task.spec.specialists = [{ name: 'base', weight: 1, adapter: 'invoice-lora' }];
+    const route = buildRoutingTable(NS, [specialist('base', [])], [task]).get('invoices')?.routes[0];
+    expect(route).toMatchObject({ queue: '{team-a.base}', model: 'invoice-lora', adapter: 'invoice-lora' });
+  });
+
+  it("carries the fallback with the CRD's trigger defaults, and the shadow", () => {
+    const task = agentTask('extract', [{ name: 'small', weight: 1 }]);
+    task.spec.targetLatencyMs = 800;
+    task.spec.fallback = { specialist: 'llm', when: { overflow: true, queueDelayMs: 200 } };
+    task.spec.shadow = { specialist: 'candidate', sampleRate: 0.25 };
+    const route = buildRoutingTable(
+      NS,
+      [specialist('small', []), specialist('llm', []), specialist('candidate', [])],
+      [task],
+    ).get('extract');
+    expect(route?.targetLatencyMs).toBe(800);
+    expect(route?.fallback).toMatchObject({
+      route: { specialist: 'team-a/llm', queue: '{team-a.llm}' },
+      when: { overflow: true, queueDelayMs: 200, schemaFailure: true, specialistError: true, repairFirst: false },
+    });
+    expect(route?.fallback?.when.noReadySpecialistMs).toBeUndefined();
+    expect(route?.shadow).toMatchObject({ route: { specialist: 'team-a/candidate' }, sampleRate: 0.25 });
   });
 
   it('ignores other namespaces', () => {

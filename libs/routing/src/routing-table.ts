@@ -15,8 +15,35 @@ export interface SpecialistRoute {
   ready: boolean;
   /** The model name to ask the engine for (undefined: the worker's own). */
   model?: string;
+  /** The LoRA adapter the engine is asked for (then also `model`). */
+  adapter?: string;
   /** Calls that may wait before sheddable ones are refused. */
   maxWaiting: number;
+  /** Replicas ready to take calls now (the Specialist's status.readyReplicas). */
+  readyReplicas: number;
+  /** Calls one replica serves at once (engine.maxConcurrency). */
+  concurrency: number;
+}
+
+/** When a task's calls go to its fallback model; a trigger left unset never fires. */
+export interface FallbackTriggers {
+  noReadySpecialistMs?: number;
+  queueDelayMs?: number;
+  overflow: boolean;
+  schemaFailure: boolean;
+  repairFirst: boolean;
+  specialistError: boolean;
+  minMeanLogprob?: number;
+}
+
+export interface FallbackRoute {
+  route: SpecialistRoute;
+  when: FallbackTriggers;
+}
+
+export interface ShadowRoute {
+  route: SpecialistRoute;
+  sampleRate: number;
 }
 
 /** How the router handles calls to one task. */
@@ -32,7 +59,11 @@ export interface TaskRoute {
   tools?: ToolDefinition[];
   /** Check every tool call's arguments, not only those of strict tools. */
   validateToolArguments: boolean;
+  /** The latency the task's calls should meet (the overflow trigger's target). */
+  targetLatencyMs?: number;
   routes: SpecialistRoute[];
+  fallback?: FallbackRoute;
+  shadow?: ShadowRoute;
 }
 
 /** AgentTask.spec.tools in the engines' shape. */
@@ -49,13 +80,36 @@ function taskTools(spec: AgentTask['spec']): ToolDefinition[] | undefined {
   }));
 }
 
-function routeTo(specialist: Specialist | undefined, namespace: string, name: string, weight: number): SpecialistRoute {
+function routeTo(
+  specialist: Specialist | undefined,
+  namespace: string,
+  name: string,
+  weight: number,
+  adapter?: string,
+): SpecialistRoute {
   return {
     specialist: `${namespace}/${name}`,
     queue: specialistQueueName(namespace, name),
     weight,
     ready: specialist !== undefined && specialistIsReady(specialist),
+    // Adapters of one base share its replicas and queue: only the model asked for differs.
+    ...(adapter ? { model: adapter, adapter } : {}),
     maxWaiting: specialist?.spec.queue?.maxWaiting ?? DEFAULT_MAX_WAITING,
+    readyReplicas: specialist?.status?.readyReplicas ?? 0,
+    concurrency: specialist?.spec.engine.maxConcurrency ?? 1,
+  };
+}
+
+/** AgentTask.spec.fallback.when with the CRD's defaults (objects built in code may omit them). */
+function fallbackTriggers(when: NonNullable<AgentTask['spec']['fallback']>['when'] | undefined): FallbackTriggers {
+  return {
+    ...(when?.noReadySpecialistMs === undefined ? {} : { noReadySpecialistMs: when.noReadySpecialistMs }),
+    ...(when?.queueDelayMs === undefined ? {} : { queueDelayMs: when.queueDelayMs }),
+    overflow: when?.overflow ?? false,
+    schemaFailure: when?.schemaFailure ?? true,
+    repairFirst: when?.repairFirst ?? false,
+    specialistError: when?.specialistError ?? true,
+    ...(when?.minMeanLogprob === undefined ? {} : { minMeanLogprob: when.minMeanLogprob }),
   };
 }
 
@@ -88,7 +142,38 @@ export function buildRoutingTable(
       ...(spec.output?.jsonSchema ? { jsonSchema: spec.output.jsonSchema } : {}),
       ...(tools ? { tools } : {}),
       validateToolArguments: spec.validateToolArguments ?? false,
-      routes: spec.specialists.map((ref) => routeTo(byName.get(ref.name), namespace, ref.name, ref.weight)),
+      ...(spec.targetLatencyMs === undefined ? {} : { targetLatencyMs: spec.targetLatencyMs }),
+      routes: spec.specialists.map((ref) =>
+        routeTo(byName.get(ref.name), namespace, ref.name, ref.weight, ref.adapter),
+      ),
+      ...(spec.fallback
+        ? {
+            fallback: {
+              route: routeTo(
+                byName.get(spec.fallback.specialist),
+                namespace,
+                spec.fallback.specialist,
+                1,
+                spec.fallback.adapter,
+              ),
+              when: fallbackTriggers(spec.fallback.when),
+            },
+          }
+        : {}),
+      ...(spec.shadow
+        ? {
+            shadow: {
+              route: routeTo(
+                byName.get(spec.shadow.specialist),
+                namespace,
+                spec.shadow.specialist,
+                1,
+                spec.shadow.adapter,
+              ),
+              sampleRate: spec.shadow.sampleRate,
+            },
+          }
+        : {}),
     });
   }
 

@@ -208,3 +208,60 @@ describe('planAnswer with logprobs', () => {
     expect(plan.logprobs?.every((entry) => entry.top_logprobs.length === 2)).toBe(true);
   });
 });
+
+describe('planAnswer with answer faults', () => {
+  const INVOICE = {
+    type: 'object',
+    required: ['total', 'currency'],
+    properties: { total: { type: 'number' }, currency: { type: 'string' } },
+  };
+  const json = { response_format: { type: 'json_schema', json_schema: { name: 'invoice', schema: INVOICE } } };
+  const lookup = {
+    tools: [
+      {
+        type: 'function',
+        function: {
+          name: 'lookup_order',
+          parameters: { type: 'object', required: ['order_id'], properties: { order_id: { type: 'string' } } },
+        },
+      },
+    ],
+    tool_choice: 'required',
+  };
+  const parsed = (plan: ReturnType<typeof planAnswer>) => JSON.parse(plan.tokens.join('')) as Record<string, unknown>;
+
+  it('off schema: a JSON answer misses a required field, and says so', () => {
+    const good = planAnswer(request(json), 16);
+    const bad = planAnswer(request(json), 16, { offSchema: true });
+    expect(Object.keys(parsed(good)).sort()).toEqual(['currency', 'total']);
+    expect(parsed(bad)).toEqual({ currency: parsed(good).currency });
+    expect(bad.offSchema).toBe(true);
+    expect(good.offSchema).toBeUndefined();
+  });
+
+  it("off schema: tool arguments miss the tool's required parameter", () => {
+    const bad = planAnswer(request(lookup), 16, { offSchema: true });
+    expect(bad).toMatchObject({ finishReason: 'tool_calls', offSchema: true, toolCalls: [{ name: 'lookup_order' }] });
+    expect(parsed(bad)).toEqual({});
+  });
+
+  it('off schema changes nothing in a plain text answer', () => {
+    const plan = planAnswer(request(), 8, { offSchema: true });
+    expect(plan).toEqual(planAnswer(request(), 8));
+  });
+
+  it('low confidence: logprobs far below normal, only when asked for', () => {
+    const asked = request({ logprobs: true });
+    const mean = (plan: ReturnType<typeof planAnswer>) =>
+      plan.logprobs!.reduce((sum, entry) => sum + entry.logprob, 0) / plan.logprobs!.length;
+    const normal = planAnswer(asked, 50);
+    const low = planAnswer(asked, 50, { lowConfidence: true });
+    expect(low.tokens).toEqual(normal.tokens);
+    expect(mean(normal)).toBeGreaterThan(-0.7);
+    expect(mean(low)).toBeLessThan(-3);
+    expect(low.lowConfidence).toBe(true);
+    const notAsked = planAnswer(request(), 8, { lowConfidence: true });
+    expect(notAsked.logprobs).toBeUndefined();
+    expect(notAsked.lowConfidence).toBeUndefined();
+  });
+});

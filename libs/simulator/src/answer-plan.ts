@@ -2,6 +2,7 @@ import { ApiError } from './api-error.js';
 import type { ChatRequest } from './chat-request.js';
 import { instanceForSchema } from './json-schema-instance.js';
 import { type JsonSchema, type JsonValue, UnsupportedSchemaError } from './json-schema.js';
+import { breakInstance } from './off-schema.js';
 import { splitJsonTokens } from './json-tokens.js';
 import { type TokenLogprob, tokenLogprobs } from './logprobs.js';
 import { createRng, hashString, type Rng } from './prng.js';
@@ -27,6 +28,18 @@ export interface AnswerPlan {
   toolCalls?: PlannedToolCall[];
   /** Present when the request asked for logprobs: one entry per token. */
   logprobs?: TokenLogprob[];
+  /** True when the answer breaks the requested schema or tool parameters (the off-schema fault). */
+  offSchema?: boolean;
+  /** True when the logprobs are low-confidence ones (the low-confidence fault, with logprobs asked for). */
+  lowConfidence?: boolean;
+}
+
+/** The answer faults drawn for a request (faults.ts); neither by default. */
+export interface AnswerFaults {
+  /** Break the requested JSON schema or the called tools' parameters, where there is one to break. */
+  offSchema?: boolean;
+  /** Low logprobs, when the request asked for logprobs. */
+  lowConfidence?: boolean;
 }
 
 /**
@@ -41,19 +54,29 @@ export interface AnswerPlan {
  * - JSON modes answer a JSON text, cut into token-sized chunks. It ends naturally ("stop")
  *   unless max_tokens cuts it short ("length"; the JSON is then incomplete, as from an engine).
  *
+ * `faults` make it a worse answer (see AnswerFaults); the plan says which ones took effect.
+ *
  * Throws ApiError 400 for a response or parameters schema the simulator cannot satisfy.
  */
-export function planAnswer(request: ChatRequest, outputTokens: number): AnswerPlan {
+export function planAnswer(request: ChatRequest, outputTokens: number, faults: AnswerFaults = {}): AnswerPlan {
   const seed = hashString(request.answerKey);
   const rng = createRng(seed);
   const calls = toolsToCall(request, rng);
-  const plan = calls.length > 0 ? planToolCalls(calls, request.maxTokens, rng) : textPlan(request, outputTokens, rng);
+  const offSchema = faults.offSchema ?? false;
+  const plan =
+    calls.length > 0
+      ? planToolCalls(calls, request.maxTokens, rng, offSchema)
+      : textPlan(request, outputTokens, rng, offSchema);
   // Only when asked: a plain answer does no per-token work beyond its tokens.
-  if (request.logprobs) plan.logprobs = tokenLogprobs(plan.tokens, request.topLogprobs, seed);
+  if (request.logprobs) {
+    const lowConfidence = faults.lowConfidence ?? false;
+    plan.logprobs = tokenLogprobs(plan.tokens, request.topLogprobs, seed, lowConfidence);
+    if (lowConfidence) plan.lowConfidence = true;
+  }
   return plan;
 }
 
-function textPlan(request: ChatRequest, outputTokens: number, rng: Rng): AnswerPlan {
+function textPlan(request: ChatRequest, outputTokens: number, rng: Rng, offSchema: boolean): AnswerPlan {
   const { maxTokens, responseFormat } = request;
   if (responseFormat.type === 'text') {
     return {
@@ -61,12 +84,14 @@ function textPlan(request: ChatRequest, outputTokens: number, rng: Rng): AnswerP
       finishReason: maxTokens === undefined ? 'stop' : 'length',
     };
   }
-  const value =
-    responseFormat.type === 'json_object' ? { answer: phrase(rng, 6) } : schemaInstance(responseFormat.schema, rng);
-  const tokens = splitJsonTokens(JSON.stringify(value));
+  const schema: JsonSchema = responseFormat.type === 'json_object' ? { type: 'object' } : responseFormat.schema;
+  const value = responseFormat.type === 'json_object' ? { answer: phrase(rng, 6) } : schemaInstance(schema, rng);
+  const broken = offSchema ? breakInstance(schema, value) : undefined;
+  const tokens = splitJsonTokens(JSON.stringify(broken ?? value));
+  const marks = broken === undefined ? {} : { offSchema: true };
   if (maxTokens !== undefined && tokens.length > maxTokens)
-    return { tokens: tokens.slice(0, maxTokens), finishReason: 'length' };
-  return { tokens, finishReason: 'stop' };
+    return { tokens: tokens.slice(0, maxTokens), finishReason: 'length', ...marks };
+  return { tokens, finishReason: 'stop', ...marks };
 }
 
 function schemaInstance(schema: JsonSchema, rng: Rng): JsonValue {

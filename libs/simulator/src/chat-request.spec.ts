@@ -336,4 +336,13 @@ describe('parseChatRequest', () => {
       });
     }
   });
+
+  it('takes the LoRA adapters served beside the model by name', () => {
+    const served = [MODEL, 'sql', 'triage'];
+    expect(parseChatRequest({ ...valid, model: 'sql' }, served).model).toBe('sql');
+    expect(parseChatRequest(valid, served).model).toBe(MODEL);
+    expect(() => parseChatRequest({ ...valid, model: 'billing' }, served)).toThrow(
+      expect.objectContaining({ status: 404, code: 'model_not_found' }) as Error,
+    );
+  });
 });

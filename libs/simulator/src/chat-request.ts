@@ -44,12 +44,15 @@ export interface ChatRequest {
   answerKey: string;
 }
 
-/** Validates a parsed JSON body like an OpenAI-compatible engine; throws ApiError. */
-export function parseChatRequest(body: unknown, servedModel: string): ChatRequest {
+/**
+ * Validates a parsed JSON body like an OpenAI-compatible engine; throws ApiError. `served` is
+ * the model, or the model and its LoRA adapters' names.
+ */
+export function parseChatRequest(body: unknown, served: string | readonly string[]): ChatRequest {
   if (!isRecord(body)) throw invalid('the request body must be a JSON object', null);
   const { model } = body;
   if (typeof model !== 'string' || model === '') throw invalid('model is required', 'model');
-  if (model !== servedModel) {
+  if (typeof served === 'string' ? model !== served : !served.includes(model)) {
     throw new ApiError(404, `The model \`${model}\` does not exist.`, 'model', 'model_not_found');
   }
   const { chars, lastRole, lastUserText } = readMessages(body.messages);

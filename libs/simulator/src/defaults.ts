@@ -1,6 +1,6 @@
 /**
  * How the simulator behaves unless told otherwise: the `slm-fleet engine-sim` flags' defaults,
- * and what tests start it with. Durations in ms, rates from 0 to 1.
+ * and what tests start it with. Durations in ms, rates from 0 to 1, Retry-After in seconds.
  */
 export const SIMULATOR_DEFAULTS = {
   model: 'sim-model',
@@ -11,6 +11,10 @@ export const SIMULATOR_DEFAULTS = {
   outputTokens: 16,
   errorRate: 0,
   hangRate: 0,
+  rateLimitRate: 0,
+  retryAfterSeconds: 1,
+  offSchemaRate: 0,
+  lowConfidenceRate: 0,
   slowStart: 0,
   seed: 1,
 } as const;

@@ -43,4 +43,19 @@ describe('tokenLogprobs', () => {
     expect(tokenLogprobs(TOKENS, 3, 11)).toEqual(tokenLogprobs(TOKENS, 3, 11));
     expect(tokenLogprobs(TOKENS, 3, 11)).not.toEqual(tokenLogprobs(TOKENS, 3, 12));
   });
+
+  it('low confidence: every logprob in [-5, -3], mean about -4, the chosen token still the likeliest listed', () => {
+    const tokens = Array.from({ length: 200 }, (_, i) => ` w${i}`);
+    const entries = tokenLogprobs(tokens, 3, 5, true);
+    const values = entries.map((entry) => entry.logprob);
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(-5);
+    expect(Math.max(...values)).toBeLessThanOrEqual(-3);
+    const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+    expect(mean).toBeGreaterThan(-4.3);
+    expect(mean).toBeLessThan(-3.7);
+    for (const { logprob, top_logprobs } of entries) {
+      expect(top_logprobs[0]?.logprob).toBe(logprob);
+      for (const candidate of top_logprobs.slice(1)) expect(candidate.logprob).toBeLessThan(logprob);
+    }
+  });
 });

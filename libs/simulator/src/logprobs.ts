@@ -27,14 +27,24 @@ const SALT = 0x5bd1e995;
  * p lies in (0.5, 1), so it is the most likely, and the k-th alternative's is (1 - p) / 2^k,
  * so all of them add up to less than 1. Alternatives are vocabulary words with the chosen
  * token's leading whitespace.
+ *
+ * `lowConfidence` (the simulator's low-confidence fault) draws every logprob in [-5, -3]
+ * instead (mean -4, p about 0.02, where normal ones average about -0.35): a model guessing.
+ * The chosen token stays the most likely listed, the k-th alternative having p / 2^k.
  */
-export function tokenLogprobs(tokens: readonly string[], top: number, seed: number): TokenLogprob[] {
+export function tokenLogprobs(
+  tokens: readonly string[],
+  top: number,
+  seed: number,
+  lowConfidence = false,
+): TokenLogprob[] {
   const rng = createRng(seed ^ SALT);
   return tokens.map((token) => {
-    const logprob = round(-(0.0001 + rng.next() * 0.69));
+    const logprob = round(lowConfidence ? -(3 + rng.next() * 2) : -(0.0001 + rng.next() * 0.69));
     const bytes = Array.from(encoder.encode(token));
     const topLogprobs: TopLogprob[] = top > 0 ? [{ token, logprob, bytes }] : [];
-    const rest = Math.log(1 - Math.exp(logprob));
+    // The alternatives halve what the chosen token leaves (1 - p), or, guessing, p itself.
+    const rest = lowConfidence ? logprob : Math.log(1 - Math.exp(logprob));
     const lead = /^\s*/.exec(token)?.[0] ?? '';
     // Consecutive words from a drawn start: distinct, as the vocabulary is longer than 20.
     for (let word = rng.int(0, WORDS.length - 1); topLogprobs.length < top; word++) {
@@ -43,6 +53,7 @@ export function tokenLogprobs(tokens: readonly string[], top: number, seed: numb
       const k = topLogprobs.length;
       topLogprobs.push({
         token: candidate,
+        // k ≥ 1: the chosen token is listed first.
         logprob: round(rest - k * Math.LN2),
         bytes: Array.from(encoder.encode(candidate)),
       });

@@ -53,4 +53,11 @@ describe('modelList', () => {
       expect.objectContaining({ id: 'sim-model', object: 'model', owned_by: 'slm-fleet-simulator' }),
     ]);
   });
+
+  it('lists LoRA adapters after the model, as vLLM does, with the model as parent', () => {
+    expect(modelList('base', 1, 4096, ['sql']).data).toEqual([
+      expect.objectContaining({ id: 'base', parent: null }),
+      expect.objectContaining({ id: 'sql', parent: 'base', owned_by: 'slm-fleet-simulator' }),
+    ]);
+  });
 });

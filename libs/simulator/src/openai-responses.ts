@@ -55,19 +55,19 @@ function messageOf({ tokens, toolCalls }: AnswerPlan) {
   };
 }
 
-/** The models list of an engine serving one model. */
-export function modelList(model: string, created: number, maxModelLen: number) {
+/** The models list of an engine serving one model and, as vLLM lists them, its LoRA adapters (`parent` the model). */
+export function modelList(model: string, created: number, maxModelLen: number, adapters: readonly string[] = []) {
+  const entry = (id: string, parent: string | null) => ({
+    id,
+    object: 'model' as const,
+    created,
+    owned_by: 'slm-fleet-simulator',
+    root: id,
+    parent,
+    max_model_len: maxModelLen,
+  });
   return {
     object: 'list' as const,
-    data: [
-      {
-        id: model,
-        object: 'model' as const,
-        created,
-        owned_by: 'slm-fleet-simulator',
-        root: model,
-        max_model_len: maxModelLen,
-      },
-    ],
+    data: [entry(model, null), ...adapters.map((adapter) => entry(adapter, model))],
   };
 }

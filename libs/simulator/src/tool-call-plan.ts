@@ -3,8 +3,9 @@ import type { AnswerPlan, PlannedToolCall } from './answer-plan.js';
 import { ApiError } from './api-error.js';
 import type { ToolSpec } from './chat-tools.js';
 import { instanceForSchema } from './json-schema-instance.js';
-import { UnsupportedSchemaError } from './json-schema.js';
+import { type JsonValue, UnsupportedSchemaError } from './json-schema.js';
 import { splitJsonTokens } from './json-tokens.js';
+import { breakInstance } from './off-schema.js';
 import type { Rng } from './prng.js';
 
 const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -13,26 +14,40 @@ const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * Calls `tools` in order. The tokens are the arguments' JSON text, one call after another (the
  * completion tokens; names and ids are free). max_tokens can cut the arguments short, as on an
  * engine: finish_reason "length", the last call's arguments incomplete, later calls dropped.
+ * `offSchema` gives every call arguments that break its tool's parameters, where they can be broken.
  */
-export function planToolCalls(tools: readonly ToolSpec[], maxTokens: number | undefined, rng: Rng): AnswerPlan {
+export function planToolCalls(
+  tools: readonly ToolSpec[],
+  maxTokens: number | undefined,
+  rng: Rng,
+  offSchema = false,
+): AnswerPlan {
   const tokens: string[] = [];
   const toolCalls: PlannedToolCall[] = [];
   const ids = new Set<string>();
+  let broken = false;
   for (const tool of tools) {
     let id = callId(rng);
     while (ids.has(id)) id = callId(rng); // unique within the answer, however unlikely a clash
     ids.add(id);
     const start = tokens.length;
-    tokens.push(...splitJsonTokens(JSON.stringify(toolArguments(tool, rng))));
+    const args = toolArguments(tool, rng);
+    const wrong = offSchema ? breakInstance(tool.parameters, args) : undefined;
+    broken ||= wrong !== undefined;
+    tokens.push(...splitJsonTokens(JSON.stringify(wrong ?? args)));
     toolCalls.push({ id, name: tool.name, start, end: tokens.length });
   }
-  if (maxTokens === undefined || tokens.length <= maxTokens) return { tokens, finishReason: 'tool_calls', toolCalls };
+  const marks = broken ? { offSchema: true } : {};
+  if (maxTokens === undefined || tokens.length <= maxTokens) {
+    return { tokens, finishReason: 'tool_calls', toolCalls, ...marks };
+  }
   return {
     tokens: tokens.slice(0, maxTokens),
     finishReason: 'length',
     toolCalls: toolCalls
       .filter((call) => call.start < maxTokens)
       .map((call) => ({ ...call, end: Math.min(call.end, maxTokens) })),
+    ...marks,
   };
 }
 
@@ -43,7 +58,7 @@ function callId(rng: Rng): string {
   return id;
 }
 
-function toolArguments(tool: ToolSpec, rng: Rng): unknown {
+function toolArguments(tool: ToolSpec, rng: Rng): JsonValue {
   try {
     return instanceForSchema(tool.parameters, rng);
   } catch (error) {

@@ -6,11 +6,12 @@ import type {
   V1PodSpec,
   V1Service,
 } from '@kubernetes/client-node';
-import type { Specialist } from '@slm-fleet/api';
+import { servedModelName, type Specialist } from '@slm-fleet/api';
 import { renderEngine, type EngineWorkload } from '@slm-fleet/engines';
 import { placementFor, type GpuProfile, type Placement } from '@slm-fleet/placement';
 import { commonLabels, ownerReference, selectorLabels } from './labels.js';
 import { specialistNetworkPolicy, type SpecialistNetworkPolicySettings } from './network-policy.js';
+import { openaiWorkerPod } from './openai-worker.js';
 import { desiredReplicas } from './replicas.js';
 import {
   WORKER_HTTP_PORT,
@@ -56,18 +57,21 @@ export interface DesiredObjects {
 }
 
 /**
- * The children a Specialist should have: a Deployment (engine + worker sidecar), a Service,
- * a PodDisruptionBudget and, when enabled, a NetworkPolicy. Pure: the same Specialist, settings
- * and inputs give the same objects, so applying them is idempotent. Undefined for engine.kind
- * openai, which runs no pod.
+ * The children a Specialist should have: a Deployment (engine + worker sidecar; for engine.kind
+ * openai the workers alone), a Service, a PodDisruptionBudget and, when enabled, a
+ * NetworkPolicy. Every engine gets the same kinds of children, so switching engines is an apply,
+ * never a delete. Pure: the same Specialist, settings and inputs give the same objects, so
+ * applying them is idempotent.
  */
 export function desiredObjects(
   specialist: Specialist,
   settings: WorkloadSettings,
   inputs: WorkloadInputs = {},
-): DesiredObjects | undefined {
+): DesiredObjects {
   const { spec } = specialist;
-  if (spec.engine.kind === 'openai') return undefined;
+  if (spec.engine.kind === 'openai') {
+    return children(specialist, openaiWorkerPod(specialist, settings.worker, inputs.drainToken), undefined, settings);
+  }
   const gpuCount = spec.resources?.gpu.count ?? 0;
   const placement =
     gpuCount > 0
@@ -79,7 +83,7 @@ export function desiredObjects(
     ...(image ? { image } : {}),
     ...(spec.engine.args ? { extraArgs: spec.engine.args } : {}),
     ...(spec.engine.env ? { env: spec.engine.env } : {}),
-    model: { uri: spec.model.uri, servedName: spec.model.servedName ?? specialist.metadata.name },
+    model: { uri: spec.model.uri, servedName: servedModelName(specialist) },
     adapters: spec.model.adapters ?? [],
     ...(spec.engine.toolCallParser !== undefined ? { toolCallParser: spec.engine.toolCallParser } : {}),
     maxConcurrency: spec.engine.maxConcurrency,
@@ -91,20 +95,31 @@ export function desiredObjects(
     ...(spec.resources?.cpu !== undefined ? { cpu: String(spec.resources.cpu) } : {}),
     ...(spec.resources?.memory !== undefined ? { memory: String(spec.resources.memory) } : {}),
   });
+  const pod = podSpec(specialist, engine, placement, settings, inputs.drainToken);
+  return {
+    ...children(specialist, pod, engine.port, settings, gpuCount > 0),
+    gpuResourceName: placement?.resourceName ?? 'nvidia.com/gpu',
+  };
+}
+
+/** The children around a pod template; `enginePort` is absent when the pods run no engine. */
+function children(
+  specialist: Specialist,
+  pod: V1PodSpec,
+  enginePort: number | undefined,
+  settings: WorkloadSettings,
+  usesGpus = false,
+): DesiredObjects {
   const metadata = {
     name: specialist.metadata.name,
     namespace: specialist.metadata.namespace,
     labels: commonLabels(specialist),
     ownerReferences: [ownerReference(specialist)],
   };
+  const ports = [WORKER_HTTP_PORT, ...(enginePort === undefined ? [] : [enginePort])];
   return {
-    deployment: deployment(
-      specialist,
-      metadata,
-      podSpec(specialist, engine, placement, settings, inputs.drainToken),
-      gpuCount > 0,
-    ),
-    service: service(metadata, engine, selectorLabels(specialist)),
+    deployment: deployment(specialist, metadata, pod, usesGpus),
+    service: service(metadata, enginePort, selectorLabels(specialist)),
     podDisruptionBudget: {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
@@ -117,16 +132,9 @@ export function desiredObjects(
       },
     },
     ...(settings.networkPolicy?.enabled
-      ? {
-          networkPolicy: specialistNetworkPolicy(
-            metadata,
-            selectorLabels(specialist),
-            engine.port,
-            settings.networkPolicy,
-          ),
-        }
+      ? { networkPolicy: specialistNetworkPolicy(metadata, selectorLabels(specialist), ports, settings.networkPolicy) }
       : {}),
-    gpuResourceName: placement?.resourceName ?? 'nvidia.com/gpu',
+    gpuResourceName: 'nvidia.com/gpu',
   };
 }
 
@@ -186,7 +194,8 @@ function mergeAffinity(
   return { ...user, ...(nodeAffinity ? { nodeAffinity } : {}) };
 }
 
-function service(metadata: ChildMetadata, engine: EngineWorkload, selector: Record<string, string>): V1Service {
+/** The pods' ports by name, for scrapers (the worker's /metrics; the engine's when there is one). */
+function service(metadata: ChildMetadata, enginePort: number | undefined, selector: Record<string, string>): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -194,7 +203,7 @@ function service(metadata: ChildMetadata, engine: EngineWorkload, selector: Reco
     spec: {
       selector,
       ports: [
-        { name: 'http-engine', port: engine.port, targetPort: engine.port },
+        ...(enginePort === undefined ? [] : [{ name: 'http-engine', port: enginePort, targetPort: enginePort }]),
         { name: 'http-worker', port: WORKER_HTTP_PORT, targetPort: WORKER_HTTP_PORT },
       ],
     },

@@ -17,3 +17,12 @@ export {
   type WorkerSettings,
 } from './worker-sidecar.js';
 export { type SpecialistNetworkPolicySettings } from './network-policy.js';
+export {
+  classifyProbe,
+  shownUrl,
+  type EndpointHealth,
+  type EndpointReason,
+  type ProbedEndpoint,
+  type ProbeOutcome,
+} from './endpoint-health.js';
+export { ENGINE_API_KEY_ENV, openaiWorkerArgs } from './openai-worker.js';

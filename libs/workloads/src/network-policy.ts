@@ -1,5 +1,4 @@
 import type { V1NetworkPolicy, V1NetworkPolicyPeer, V1ObjectMeta } from '@kubernetes/client-node';
-import { WORKER_HTTP_PORT } from './worker-sidecar.js';
 
 /** Whether Specialist pods get a NetworkPolicy, and who may still reach them. */
 export interface SpecialistNetworkPolicySettings {
@@ -18,17 +17,15 @@ export interface SpecialistNetworkPolicySettings {
  * the preStop GET /drain), and node traffic is always allowed by a NetworkPolicy. So the policy
  * admits only the configured scrapers, and keeps every other pod away from the worker's
  * unauthenticated /drain and from the engine's API, which would bypass queues and priorities.
+ * `podPorts`: the worker's, and the engine's when the pods run one (not on engine.kind openai).
  */
 export function specialistNetworkPolicy(
   metadata: V1ObjectMeta,
   podLabels: Record<string, string>,
-  enginePort: number,
+  podPorts: readonly number[],
   settings: SpecialistNetworkPolicySettings,
 ): V1NetworkPolicy {
-  const ports = [
-    { protocol: 'TCP', port: WORKER_HTTP_PORT },
-    { protocol: 'TCP', port: enginePort },
-  ];
+  const ports = podPorts.map((port) => ({ protocol: 'TCP', port }));
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '@slm-fleet/api';
+import type { EndpointHealth } from './endpoint-health.js';
 import { specialistStatus, type ObservedDeployment } from './specialist-status.js';
 import { pendingPod, specialist } from './test-fixtures.js';
 
@@ -114,10 +115,57 @@ describe('specialistStatus', () => {
     ).toBe('True/ScaledToZero');
   });
 
-  it('is Ready/ExternalEndpoint for engine.kind openai, with no replicas', () => {
-    const status = run({ engine: { kind: 'openai', url: 'https://llm.example/v1', maxConcurrency: 8 } }, undefined);
-    expect(statusOf(status.conditions ?? []).Ready).toBe('True/ExternalEndpoint');
-    expect(status.replicas).toBe(0);
+  describe('engine.kind openai: the endpoint, then its workers', () => {
+    const openai = { engine: { kind: 'openai' as const, url: 'https://llm.example/v1', maxConcurrency: 8 } };
+    const serves = { ready: true, reason: 'EndpointReady' as const, message: 'https://llm.example/v1 serves big' };
+    const refused = { ready: false, reason: 'Unauthorized' as const, message: 'GET ... answered 401' };
+    const runWith = (endpoint: EndpointHealth | undefined, dep: ObservedDeployment | undefined) =>
+      specialistStatus({
+        specialist: specialist({ ...openai, replicas: 2 }, 7),
+        pods: [],
+        gpuResourceName: 'nvidia.com/gpu',
+        selector: 's',
+        now: '2026-11-24T00:00:00Z',
+        ...(dep ? { deployment: dep } : {}),
+        ...(endpoint ? { endpoint } : {}),
+      });
+
+    it.each<[string, EndpointHealth | undefined, ObservedDeployment | undefined, Record<string, string>]>([
+      [
+        'endpoint approved, every worker ready',
+        serves,
+        deployment({}),
+        { Ready: 'True/EndpointReady', Progressing: 'False/Stable', Degraded: 'False/AsExpected' },
+      ],
+      [
+        'endpoint approved, workers starting',
+        serves,
+        deployment({ readyReplicas: 1 }),
+        { Ready: 'False/ReplicasNotReady', Progressing: 'True/WaitingForReplicas', Degraded: 'False/AsExpected' },
+      ],
+      [
+        'endpoint refusing the key, workers ready',
+        refused,
+        deployment({}),
+        { Ready: 'False/Unauthorized', Progressing: 'False/Stable', Degraded: 'True/Unauthorized' },
+      ],
+      [
+        'not probed yet',
+        undefined,
+        deployment({}),
+        { Ready: 'Unknown/Probing', Progressing: 'False/Stable', Degraded: 'False/AsExpected' },
+      ],
+    ])('%s', (_case, endpoint, dep, conditions) => {
+      expect(statusOf(runWith(endpoint, dep).conditions)).toEqual(conditions);
+    });
+
+    it('counts the workers as replicas, and says both in the Ready message', () => {
+      const status = runWith(serves, deployment({}));
+      expect(status).toMatchObject({ replicas: 2, readyReplicas: 2, desiredReplicas: 2 });
+      expect(status.conditions?.find((c) => c.type === 'Ready')?.message).toBe(
+        'https://llm.example/v1 serves big; 2/2 workers ready',
+      );
+    });
   });
 
   it('keeps the transition time of a condition whose status did not change', () => {

@@ -1,7 +1,14 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { setConditions, type ConditionUpdate, type Specialist, type SpecialistStatus } from '@slm-fleet/api';
+import {
+  servedModelName,
+  setConditions,
+  type ConditionUpdate,
+  type Specialist,
+  type SpecialistStatus,
+} from '@slm-fleet/api';
 import { toolCallingOf, type PodEngineKind } from '@slm-fleet/engines';
-import { diagnosePods } from './pod-diagnosis.js';
+import type { EndpointHealth } from './endpoint-health.js';
+import { diagnosePods, type Diagnosis } from './pod-diagnosis.js';
 import { desiredReplicas } from './replicas.js';
 
 /** The fields of a Deployment's metadata and status the Specialist status is read from. */
@@ -25,7 +32,7 @@ export interface ScalingObservation {
 
 export interface StatusInput {
   specialist: Specialist;
-  /** Absent while not created yet, and always for engine.kind openai (no pods). */
+  /** Absent while not created yet. */
   deployment?: ObservedDeployment;
   pods: readonly V1Pod[];
   gpuResourceName: string;
@@ -34,12 +41,17 @@ export interface StatusInput {
   now: string;
   /** The autoscaler's last observation, when it sizes this Specialist. */
   scaling?: ScalingObservation;
+  /** engine.kind openai: what the probe of the endpoint says (absent: not probed yet). */
+  endpoint?: EndpointHealth;
 }
 
 /**
  * The Specialist status that tells the truth: Ready when every desired replica serves,
  * Progressing while the Deployment rolls out or scales, Degraded with the worst reason
- * its pods show (InsufficientGPU, Unschedulable, EngineCrashLoop, ImagePullFailed).
+ * its pods show (InsufficientGPU, Unschedulable, EngineCrashLoop, ImagePullFailed). On
+ * engine.kind openai the endpoint comes first: Ready=True EndpointReady needs the probe's
+ * approval and every worker ready; an endpoint that fails the probe is Ready=False and
+ * Degraded=True with the probe's reason (EndpointUnreachable, Unauthorized, ModelNotFound).
  */
 export function specialistStatus(input: StatusInput): SpecialistStatus {
   const { specialist, deployment, pods, now } = input;
@@ -49,24 +61,6 @@ export function specialistStatus(input: StatusInput): SpecialistStatus {
     ...update,
     ...(generation === undefined ? {} : { observedGeneration: generation }),
   });
-
-  if (specialist.spec.engine.kind === 'openai') {
-    const conditions = setConditions(
-      previous,
-      [
-        at({
-          type: 'Ready',
-          status: 'True',
-          reason: 'ExternalEndpoint',
-          message: `served by ${specialist.spec.engine.url}`,
-        }),
-        at({ type: 'Progressing', status: 'False', reason: 'Stable', message: 'no pods to roll out' }),
-        at({ type: 'Degraded', status: 'False', reason: 'AsExpected', message: '' }),
-      ],
-      now,
-    );
-    return { ...base(input, 0, 0, 0), conditions };
-  }
 
   const desired = desiredReplicas(specialist.spec);
   const replicas = deployment?.replicas ?? 0;
@@ -107,9 +101,19 @@ export function specialistStatus(input: StatusInput): SpecialistStatus {
     return at({ type: 'Progressing', status: 'False', reason: 'Stable', message: `${desired} replicas rolled out` });
   })();
 
+  const openai = specialist.spec.engine.kind === 'openai';
   const readyCondition = ((): ConditionUpdate => {
+    // The endpoint first: workers without a usable endpoint serve nothing.
+    if (openai && !input.endpoint?.ready) return at(endpointNotReady(input.endpoint, specialist));
     if (desired === 0 && ready === 0)
       return at({ type: 'Ready', status: 'True', reason: 'ScaledToZero', message: 'no replicas wanted' });
+    if (ready >= desired && openai)
+      return at({
+        type: 'Ready',
+        status: 'True',
+        reason: 'EndpointReady',
+        message: `${input.endpoint?.message ?? ''}; ${ready}/${desired} workers ready`,
+      });
     if (ready >= desired)
       return at({
         type: 'Ready',
@@ -126,14 +130,40 @@ export function specialistStatus(input: StatusInput): SpecialistStatus {
     });
   })();
 
-  const degraded = diagnosis
-    ? at({ type: 'Degraded', status: 'True', ...diagnosis })
-    : at({ type: 'Degraded', status: 'False', reason: 'AsExpected', message: '' });
+  const degraded = at(degradedCondition(openai ? input.endpoint : undefined, diagnosis));
+  // An external endpoint decides tool calling itself: no ToolCalling condition.
+  const conditions = openai
+    ? [readyCondition, progressing, degraded]
+    : [readyCondition, progressing, degraded, at(toolCalling(specialist))];
+  return { ...base(input, replicas, ready, desired), conditions: setConditions(previous, conditions, now) };
+}
 
-  return {
-    ...base(input, replicas, ready, desired),
-    conditions: setConditions(previous, [readyCondition, progressing, degraded, at(toolCalling(specialist))], now),
-  };
+/** Ready=False of an openai Specialist whose endpoint is not usable, or not probed yet. */
+function endpointNotReady(
+  endpoint: EndpointHealth | undefined,
+  specialist: Specialist,
+): Omit<ConditionUpdate, 'observedGeneration'> {
+  if (!endpoint) {
+    return {
+      type: 'Ready',
+      status: 'Unknown',
+      reason: 'Probing',
+      message: `probing the endpoint for ${servedModelName(specialist)}`,
+    };
+  }
+  return { type: 'Ready', status: 'False', reason: endpoint.reason, message: endpoint.message };
+}
+
+/** Degraded: an endpoint that is not usable, else the worst the pods show. */
+function degradedCondition(
+  endpoint: EndpointHealth | undefined,
+  diagnosis: Diagnosis | undefined,
+): Omit<ConditionUpdate, 'observedGeneration'> {
+  if (endpoint && !endpoint.ready) {
+    return { type: 'Degraded', status: 'True', reason: endpoint.reason, message: endpoint.message };
+  }
+  if (diagnosis) return { type: 'Degraded', status: 'True', ...diagnosis };
+  return { type: 'Degraded', status: 'False', reason: 'AsExpected', message: '' };
 }
 
 /**
@@ -144,7 +174,7 @@ function toolCalling(specialist: Specialist): Omit<ConditionUpdate, 'observedGen
   const { engine, model } = specialist.spec;
   const calling = toolCallingOf({
     kind: engine.kind as PodEngineKind,
-    model: { uri: model.uri, servedName: model.servedName ?? specialist.metadata.name },
+    model: { uri: model.uri, servedName: servedModelName(specialist) },
     adapters: [],
     maxConcurrency: engine.maxConcurrency,
     gpuCount: 0,

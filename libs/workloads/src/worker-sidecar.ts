@@ -1,5 +1,5 @@
 import type { V1Container, V1Deployment, V1Lifecycle } from '@kubernetes/client-node';
-import { DEFAULT_CALL_TIMEOUT_SECONDS, type Specialist, type SpecialistSpec } from '@slm-fleet/api';
+import { DEFAULT_CALL_TIMEOUT_SECONDS, servedModelName, type Specialist, type SpecialistSpec } from '@slm-fleet/api';
 import { specialistQueueName } from '@slm-fleet/queue';
 
 export const WORKER_HTTP_PORT = 8082;
@@ -81,7 +81,7 @@ export function workerContainer(
       { name: 'SLM_FLEET_QUEUE', value: specialistQueueName(namespace, name) },
       { name: 'SLM_FLEET_CONCURRENCY', value: String(specialist.spec.engine.maxConcurrency) },
       { name: 'SLM_FLEET_ENGINE_URL', value: engineUrl },
-      { name: 'SLM_FLEET_MODEL', value: specialist.spec.model.servedName ?? name },
+      { name: 'SLM_FLEET_MODEL', value: servedModelName(specialist) },
       { name: 'SLM_FLEET_DRAIN_TIMEOUT', value: `${callTimeoutSeconds(specialist.spec)}s` },
       ...(drainToken === undefined ? [] : [{ name: DRAIN_TOKEN_ENV, value: drainToken }]),
     ],

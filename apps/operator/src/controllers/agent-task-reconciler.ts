@@ -16,12 +16,18 @@ export interface AgentTaskReconcilerDeps {
   specialists: Informer<Specialist>;
   applier: ServerSideApplier;
   events: EventRecorder;
+  /**
+   * The routers' agreement counts of a task's shadow (HGETALL of its shadowStatsKey); undefined
+   * when Redis cannot be read (the status then keeps its last counts). Absent without Redis.
+   */
+  shadowStats?: (namespace: string, task: string, shadow: string) => Promise<Record<string, string> | undefined>;
   now?: () => string;
 }
 
 /**
- * Resolves an AgentTask's Specialists and writes the routing view and Ready condition; a task
- * whose JSON Schema does not compile is Ready=False, InvalidSpec, naming the field.
+ * Resolves an AgentTask's Specialists and writes the routing view, the fallback's readiness,
+ * the shadow's agreement (from Redis) and the Ready condition; a task whose JSON Schema does not
+ * compile is Ready=False, InvalidSpec, naming the field.
  */
 export class AgentTaskReconciler {
   constructor(private readonly deps: AgentTaskReconcilerDeps) {}
@@ -36,7 +42,12 @@ export class AgentTaskReconciler {
         .map((s) => [s.metadata.name, s]),
     );
     const now = this.deps.now?.() ?? new Date().toISOString();
-    const routing = agentTaskStatus(task, specialists, now);
+    const shadow = task.spec.shadow?.specialist;
+    const shadowStats =
+      shadow === undefined
+        ? undefined
+        : await this.deps.shadowStats?.(task.metadata.namespace, task.metadata.name, shadow);
+    const routing = agentTaskStatus(task, specialists, now, shadowStats === undefined ? {} : { shadowStats });
     // What the API server cannot check: the task's JSON Schemas compile (as the router's will).
     const invalid = agentTaskSpecError(task.spec);
     const status = invalid === undefined ? routing : withInvalidSpec(task, routing, invalid, now);

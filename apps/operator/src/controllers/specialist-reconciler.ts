@@ -10,6 +10,7 @@ import {
   selectorString,
   specialistStatus,
   type DesiredObjects,
+  type EndpointHealth,
   type ScalingObservation,
   type WorkloadSettings,
 } from '@slm-fleet/workloads';
@@ -33,6 +34,8 @@ export interface SpecialistReconcilerDeps {
   settings: WorkloadSettings;
   /** The autoscaler's last observation of a Specialist (namespace/name), shown in its status. */
   scalingOf?: (key: string) => ScalingObservation | undefined;
+  /** engine.kind openai: what the probe of its endpoint says (absent: not probed, Ready Unknown). */
+  endpointHealth?: (specialist: Specialist) => Promise<EndpointHealth>;
   logger: LoggerService;
   now?: () => string;
   /** Makes a new drain token (default: 32 random bytes, base64url). */
@@ -69,18 +72,16 @@ export class SpecialistReconciler {
       this.drainTokens.delete(key);
       return; // children go with it (owner references)
     }
-    let desired: DesiredObjects | undefined;
+    let desired: DesiredObjects;
     try {
       desired = desiredObjects(specialist, this.deps.settings, { drainToken: this.drainTokenFor(key) });
-      if (!desired) this.drainTokens.delete(key);
     } catch (error) {
       await this.reportInvalid(specialist, (error as Error).message);
       return; // a retry cannot fix the spec; its next change is a new event
     }
-    let deployment: V1Deployment | undefined;
+    let deployment: V1Deployment;
     try {
-      if (desired) deployment = await this.applyChildren(specialist, desired);
-      else await this.deleteChildren(specialist);
+      deployment = await this.applyChildren(specialist, desired);
     } catch (error) {
       // Say so in status and events, then let the work queue retry with backoff.
       await this.reportFailure(
@@ -98,12 +99,15 @@ export class SpecialistReconciler {
           p.metadata?.labels?.[SPECIALIST_LABEL] === specialist.metadata.name,
       );
     const scaling = this.deps.scalingOf?.(key);
+    const endpoint =
+      specialist.spec.engine.kind === 'openai' ? await this.deps.endpointHealth?.(specialist) : undefined;
     const status = specialistStatus({
       specialist,
       ...(scaling ? { scaling } : {}),
-      ...(deployment ? { deployment: { generation: deployment.metadata?.generation, ...deployment.status } } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      deployment: { generation: deployment.metadata?.generation, ...deployment.status },
       pods,
-      gpuResourceName: desired?.gpuResourceName ?? 'nvidia.com/gpu',
+      gpuResourceName: desired.gpuResourceName,
       selector: selectorString(specialist),
       now: this.now(),
     });
@@ -131,29 +135,6 @@ export class SpecialistReconciler {
       );
     }
     return deployment;
-  }
-
-  /** An engine that runs no pod (openai) needs no children: remove any an earlier spec made. */
-  private async deleteChildren(specialist: Specialist): Promise<void> {
-    const { name, namespace } = specialist.metadata;
-    const key = `${namespace}/${name}`;
-    // Listed objects carry no apiVersion/kind, so name the kinds here.
-    const children: [ApiObject | undefined, string, string][] = [
-      [this.deps.deployments.get(key), 'apps/v1', 'Deployment'],
-      [this.deps.services.get(key), 'v1', 'Service'],
-      [this.deps.podDisruptionBudgets.get(key), 'policy/v1', 'PodDisruptionBudget'],
-      [this.deps.networkPolicies.get(key), ...NETWORK_POLICY],
-    ];
-    const existing = children.filter(([live]) => live !== undefined);
-    if (existing.length === 0) return;
-    for (const [, apiVersion, kind] of existing) await this.deleteChild(specialist, [apiVersion, kind]);
-    this.forgetApplied(key);
-    await this.deps.events.record(
-      specialist,
-      'Normal',
-      'Deleted',
-      `engine ${specialist.spec.engine.kind} runs no pod: deleted its workload`,
-    );
   }
 
   private deleteChild(specialist: Specialist, [apiVersion, kind]: readonly [string, string]): Promise<void> {

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
 import {
   CallFailure,
   GRPC_FIELD_NAMES,
@@ -12,44 +10,46 @@ import {
   type ValidCall,
 } from '@slm-fleet/calls';
 import {
-  CALL_JOB_NAME,
-  callJobOptions,
   callProtocolVersionOf,
-  cancelChannel,
-  decodeCallError,
-  isRedisUnreachable,
-  type CallJobData,
   type CallReply,
   type CallResult,
   type RedisClient,
   type StreamDelta,
 } from '@slm-fleet/queue';
-import { pickRoute, type TaskRoute } from '@slm-fleet/routing';
-import { PendingCall, failureOfCallError } from './pending-call.js';
-import type { QueueRegistry } from './queue-registry.js';
 import {
-  cancelIsTheDeadline,
-  jobIdFor,
-  keyReused,
-  requestFingerprint,
+  fallbackForFailure,
+  isLowConfidence,
+  needsLogprobs,
+  pickRoute,
+  placeCall,
+  repairBeforeFallback,
   shedding,
   taskNotFound,
-} from './dispatch-decisions.js';
+  type FallbackReason,
+  type SpecialistRoute,
+  type TaskRoute,
+  type Tier,
+} from '@slm-fleet/routing';
+import { jobIdFor, requestFingerprint } from './dispatch-decisions.js';
+import { JobRunner, type CallJobBase, type JobAnswer } from './job-runner.js';
+import type { QueueRegistry } from './queue-registry.js';
+import { repairMessages } from './repair.js';
+import { ServiceTimes } from './service-times.js';
+import { ShadowCalls, type ShadowResult } from './shadow-calls.js';
 
-/** How often waiting calls are checked against their jobs, in case a reply was lost. */
-const SWEEP_INTERVAL_MS = 500;
-/** A call is checked when nothing was heard of it for this long. */
-const RECHECK_AFTER_MS = 1000;
-const MAX_CHECKS_PER_SWEEP = 200;
-/** How often a call that shares an earlier call's job reads that job. */
-const FOLLOW_INTERVAL_MS = 50;
-/** How often a call waiting for Redis to come back tries its command again. */
-const REDIS_RETRY_MS = 200;
+/** Who is answering a call: told to the front door before the first chunk (HTTP headers). */
+export interface Answerer {
+  specialist: string;
+  tier: Tier;
+  fallbackReason?: FallbackReason;
+}
 
 export interface DispatchOptions {
   /** Absolute deadline (epoch ms); undefined: the task's timeout. */
   deadline?: number;
   onDelta?: (delta: StreamDelta) => void;
+  /** Told who answers, each time that changes before the answer (a fallback); the last one answered. */
+  onAnswerer?: (answerer: Answerer) => void;
   /** Fires when the caller goes away: the call is withdrawn. */
   cancelled?: AbortSignal;
   traceparent?: string;
@@ -57,19 +57,24 @@ export interface DispatchOptions {
   fieldNames?: FieldNames;
 }
 
-export interface Answer {
+export interface Answer extends Answerer {
   callId: string;
   task: TaskRoute;
-  specialist: string;
+  /** The LoRA adapter that answered, when the route names one. */
+  adapter?: string;
   result: CallResult;
   /** The parsed answer when a JSON schema applied. */
   json?: unknown;
 }
 
-/** Told of every call queued and answered, per Specialist (the router's metrics). */
+/** Told of every call queued and answered, per Specialist and per task's tier (the router's metrics). */
 export interface DispatchObserver {
   onQueued(specialist: string): void;
   onAnswered(specialist: string, result: CallResult): void;
+  /** A call meant for this Specialist went to the fallback on a capacity trigger: demand it did not see. */
+  onDiverted(specialist: string): void;
+  onTier(task: string, tier: Tier, reason: FallbackReason | undefined): void;
+  onShadow(task: string, result: ShadowResult): void;
 }
 
 export interface DispatcherDeps {
@@ -87,46 +92,133 @@ export interface DispatcherDeps {
   random?: () => number;
 }
 
+/** One call on its way: what every tier's attempt shares. */
+interface CallInFlight {
+  call: ValidCall;
+  task: TaskRoute;
+  base: CallJobBase;
+  jobId?: string;
+  priority: number;
+  deadline: number;
+  options: DispatchOptions;
+  /** Whether the caller has seen chunks: then the answer may no longer switch tiers. */
+  streamed: () => boolean;
+  onDelta?: (delta: StreamDelta) => void;
+}
+
 /**
- * Routes a validated call to a specialist's queue and waits for its answer. Replies arrive on
- * the router's reply list (see ReplyListener); the sweeper reads the job itself when a reply
- * is overdue, so a lost reply (Redis restarted) is recovered instead of waited on forever.
- *
- * Calls ride through a Redis outage within their deadline: queueing is tried again until
- * Redis answers (the job id is fixed, so a second add of a job that did get in is a no-op),
- * and a job that Redis lost in a restart (the last second of writes, with appendfsync
- * everysec) is queued again under the same id when the sweeper finds it missing.
+ * Routes a validated call: admits it (task, tools, shedding), places it on a tier (libs/routing's
+ * placeCall: its specialist, or the fallback model when a capacity trigger fires), runs it as a
+ * job on that tier's queue (JobRunner), checks the answer, and on a contract, error or
+ * confidence trigger asks the fallback. Sampled calls also go to the task's shadow.
  */
 export class CallDispatcher {
-  private readonly pending = new Map<string, PendingCall>();
-  private sweeper: NodeJS.Timeout | undefined;
+  private readonly runner: JobRunner;
+  private readonly serviceTimes = new ServiceTimes();
+  private readonly shadows: ShadowCalls;
+  private readonly random: () => number;
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  constructor(private readonly deps: DispatcherDeps) {
+    this.runner = new JobRunner(deps);
+    this.random = deps.random ?? Math.random;
+    this.shadows = new ShadowCalls({
+      ...deps,
+      runner: this.runner,
+      onShadow: (task, result) => deps.observer.onShadow(task, result),
+      random: this.random,
+    });
+  }
 
   start(): void {
-    this.sweeper = setInterval(() => void this.sweep(false), SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
+    this.runner.start();
   }
 
   stop(): void {
-    clearInterval(this.sweeper);
+    this.runner.stop();
   }
 
   get inFlight(): number {
-    return this.pending.size;
+    return this.runner.inFlight;
   }
 
   onReply(reply: CallReply): void {
-    this.pending.get(reply.callId)?.onReply(reply);
+    this.runner.onReply(reply);
   }
 
   /** After trouble with Redis: check every waiting call against its job now. */
   recheckAll(): void {
-    void this.sweep(true);
+    this.runner.recheckAll();
   }
 
   async dispatch(call: ValidCall, options: DispatchOptions): Promise<Answer> {
     const now = Date.now();
+    const task = this.admit(call, options);
+    const route = pickRoute(task, this.random());
+    if (!route) {
+      throw new CallFailure('UNAVAILABLE', 'NO_SPECIALIST', `task ${call.task} has no specialist to run it`);
+    }
+    const priority = call.priority ?? task.priority;
+    const load = this.deps.queues.load(route.queue, now, route.specialist);
+    const placement = placeCall(task, route, {
+      waiting: load.waiting,
+      active: load.active,
+      ...this.serviceTimes.of(route.specialist),
+    });
+    if (placement.tier === 'fallback') this.deps.observer.onDiverted(route.specialist);
+    // A sheddable call is refused only by the queue it would wait in: an overflowing call is
+    // the fallback's.
+    const target = placement.route;
+    const targetWaiting =
+      target === route ? load.waiting : this.deps.queues.waiting(target.queue, now, target.specialist);
+    const refusal = shedding(priority, targetWaiting, target);
+    if (refusal) throw refusal;
+    const deadline = options.deadline ?? now + task.timeoutMs;
+    if (deadline <= now) {
+      throw new CallFailure('DEADLINE_EXCEEDED', 'DEADLINE_EXCEEDED', 'the deadline passed before the call was queued');
+    }
+    let streamed = false;
+    const onDelta = options.onDelta;
+    const flight: CallInFlight = {
+      call,
+      task,
+      base: this.jobBase(call, task, options, needsLogprobs(task)),
+      ...(call.idempotencyKey ? { jobId: jobIdFor(task.name, call.idempotencyKey) } : {}),
+      priority,
+      deadline,
+      options,
+      streamed: () => streamed,
+      ...(onDelta
+        ? {
+            onDelta: (delta: StreamDelta) => {
+              streamed = true;
+              onDelta(delta);
+            },
+          }
+        : {}),
+    };
+    const shadow = this.shadows.begin({
+      task,
+      base: this.jobBase(call, task, options, false),
+      ...(flight.jobId ? { jobId: flight.jobId } : {}),
+      deadline,
+      ...((call.jsonSchema ?? task.jsonSchema) ? { jsonSchema: call.jsonSchema ?? task.jsonSchema } : {}),
+      ...(call.tools ? { tools: call.tools } : {}),
+    });
+    try {
+      const answer =
+        placement.tier === 'fallback'
+          ? await this.fromFallback(flight, placement.reason)
+          : await this.fromSpecialist(flight, route, placement.fallBackIfNoReplicaInMs);
+      shadow?.(answer.result);
+      this.deps.observer.onTier(task.name, answer.tier, answer.fallbackReason);
+      return answer;
+    } catch (error) {
+      shadow?.(undefined);
+      throw error;
+    }
+  }
+
+  private admit(call: ValidCall, options: DispatchOptions): TaskRoute {
     if (!this.deps.routingSynced()) {
       throw new CallFailure(
         'UNAVAILABLE',
@@ -137,198 +229,163 @@ export class CallDispatcher {
     const task = this.deps.routingTable().get(call.task);
     if (!task) throw taskNotFound(call.task, this.deps.namespace, this.deps.routingTable());
     checkToolsAgainstTask(call.tools, task.tools, task.name, options.fieldNames ?? GRPC_FIELD_NAMES);
-    const route = pickRoute(task, (this.deps.random ?? Math.random)());
-    if (!route) {
-      throw new CallFailure('UNAVAILABLE', 'NO_SPECIALIST', `task ${call.task} has no specialist to run it`);
-    }
-    const priority = call.priority ?? task.priority;
-    const refusal = shedding(priority, this.deps.queues.waiting(route.queue, now, route.specialist), route);
-    if (refusal) throw refusal;
-    const deadline = options.deadline ?? now + task.timeoutMs;
-    if (deadline <= now) {
-      throw new CallFailure('DEADLINE_EXCEEDED', 'DEADLINE_EXCEEDED', 'the deadline passed before the call was queued');
-    }
-
-    const callId = randomUUID();
-    const jobId = call.idempotencyKey ? jobIdFor(task.name, call.idempotencyKey) : callId;
-    const pending = new PendingCall(callId, jobId, route.queue, route.specialist, deadline, options.onDelta, now);
-    this.pending.set(callId, pending);
-    const timer = setTimeout(() => this.withdraw(pending, 'deadline'), deadline - now);
-    // A caller whose deadline passed cancels, racing our own timer: that is a timeout.
-    const onCancel = (): void =>
-      this.withdraw(pending, cancelIsTheDeadline(Date.now(), now, deadline) ? 'deadline' : 'cancelled');
-    options.cancelled?.addEventListener('abort', onCancel, { once: true });
-    try {
-      const tools = {
-        ...(call.tools ? { tools: call.tools } : {}),
-        ...(call.toolChoice ? { toolChoice: call.toolChoice } : {}),
-        ...(call.parallelToolCalls === undefined ? {} : { parallelToolCalls: call.parallelToolCalls }),
-      };
-      const data: CallJobData = {
-        v: callProtocolVersionOf({ messages: call.messages, params: call.params, ...tools }),
-        callId,
-        task: `${task.namespace}/${task.name}`,
-        specialist: route.specialist,
-        ...(route.model ? { model: route.model } : {}),
-        messages: call.messages,
-        params: call.params,
-        ...tools,
-        ...((call.jsonSchema ?? task.jsonSchema) ? { jsonSchema: call.jsonSchema ?? task.jsonSchema } : {}),
-        deadline,
-        enqueuedAt: now,
-        stream: options.onDelta !== undefined,
-        replyTo: this.deps.replyTo,
-        retries: task.retries,
-        ...(options.traceparent ? { traceparent: options.traceparent } : {}),
-        ...(call.sessionKey ? { sessionKey: call.sessionKey } : {}),
-        ...(call.idempotencyKey ? { requestFingerprint: requestFingerprint(call) } : {}),
-      };
-      await this.enqueue(pending, data, priority, call.idempotencyKey);
-      if (!pending.isSettled) this.deps.observer.onQueued(route.specialist);
-      const result = await pending.result;
-      this.deps.observer.onAnswered(route.specialist, result);
-      checkToolCalls(
-        result.toolCalls,
-        { ...tools, validateArguments: task.validateToolArguments },
-        this.deps.validators,
-        route.specialist,
-      );
-      // An answer that calls tools has no text to hold to the output schema.
-      const schema = result.toolCalls?.length ? undefined : (call.jsonSchema ?? task.jsonSchema);
-      const json = schema ? checkOutput(result.output, schema, this.deps.validators, route.specialist) : undefined;
-      return { callId: jobId, task, specialist: route.specialist, result, ...(schema ? { json } : {}) };
-    } finally {
-      clearTimeout(timer);
-      options.cancelled?.removeEventListener('abort', onCancel);
-      this.pending.delete(callId);
-    }
+    return task;
   }
 
-  private async enqueue(pending: PendingCall, data: CallJobData, priority: number, key?: string): Promise<void> {
-    const queue = this.deps.queues.queue(pending.queueName);
-    const add = async (): Promise<void> => {
-      await queue.add(CALL_JOB_NAME, data, callJobOptions(pending.jobId, priority));
+  /** The job data every tier shares; `withLogprobs` asks for them for the confidence trigger. */
+  private jobBase(call: ValidCall, task: TaskRoute, options: DispatchOptions, withLogprobs: boolean): CallJobBase {
+    const params = withLogprobs && !call.params.logprobs ? { ...call.params, logprobs: true } : call.params;
+    const tools = {
+      ...(call.tools ? { tools: call.tools } : {}),
+      ...(call.toolChoice ? { toolChoice: call.toolChoice } : {}),
+      ...(call.parallelToolCalls === undefined ? {} : { parallelToolCalls: call.parallelToolCalls }),
     };
-    pending.requeue = add;
-    if (!(await this.untilRedisAnswers(pending, add))) return;
-    this.deps.queues.noteAdded(pending.queueName);
-    if (key === undefined) return;
-    // Same key as an earlier call: BullMQ kept the earlier job. Answer from it, or run again
-    // if it failed (a failure is not an answer worth repeating); another request under the
-    // same key is refused (jobs queued before fingerprints existed carry none: trusted).
-    const found = await this.untilRedisAnswers(pending, () => queue.getJob(pending.jobId));
-    const job = found?.value;
-    const earlier = job?.data as CallJobData | undefined;
-    if (!job || earlier?.callId === pending.callId) return;
-    if (earlier?.requestFingerprint && earlier.requestFingerprint !== data.requestFingerprint) {
-      throw keyReused(key, data.task);
-    }
-    if (job.failedReason) {
-      await this.untilRedisAnswers(pending, async () => {
-        await job.remove();
-        await add();
-      });
-      return;
-    }
-    if (job.finishedOn) pending.complete(job.returnvalue as CallResult);
-    else void this.follow(pending);
+    const jsonSchema = call.jsonSchema ?? task.jsonSchema;
+    return {
+      v: callProtocolVersionOf({ messages: call.messages, params, ...tools }),
+      task: `${task.namespace}/${task.name}`,
+      messages: call.messages,
+      params,
+      ...tools,
+      ...(jsonSchema ? { jsonSchema } : {}),
+      replyTo: this.deps.replyTo,
+      retries: task.retries,
+      ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+      ...(call.sessionKey ? { sessionKey: call.sessionKey } : {}),
+      ...(call.idempotencyKey ? { requestFingerprint: requestFingerprint(call) } : {}),
+    };
   }
 
-  /**
-   * Runs a Redis command, again every 200 ms while Redis cannot be reached, until it answers
-   * or the call ends (its deadline, or the caller gone): undefined then. Redis refusing the
-   * command (out of memory, say) fails the call at once, UNAVAILABLE.
-   */
-  private async untilRedisAnswers<T>(
-    pending: PendingCall,
-    command: () => Promise<T>,
-  ): Promise<{ value: T } | undefined> {
-    for (let tries = 1; !pending.isSettled; tries++) {
-      try {
-        return { value: await command() };
-      } catch (error) {
-        if (error instanceof CallFailure) throw error;
-        if (!isRedisUnreachable(error, this.deps.redis.status)) {
-          throw new CallFailure(
-            'UNAVAILABLE',
-            'QUEUE_UNAVAILABLE',
-            `could not queue the call on ${pending.queueName}: ${(error as Error).message}; retry`,
-          );
-        }
-        if (tries === 1)
-          this.deps.logger.warn?.({ msg: 'Redis unreachable; the call waits for it', callId: pending.callId });
-        await new Promise((resolve) => setTimeout(resolve, REDIS_RETRY_MS));
-      }
-    }
-    return undefined;
-  }
-
-  /**
-   * Follows a job queued by an earlier call with the same idempotency key: its replies go to
-   * that call's router, so this one reads the job until it ends (bounded by the deadline).
-   */
-  private async follow(pending: PendingCall): Promise<void> {
-    while (!pending.isSettled) {
-      await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
-      await this.check(pending, Date.now());
-    }
-  }
-
-  /** The caller is gone or the deadline passed: take the job back so it never runs late. */
-  private withdraw(pending: PendingCall, why: 'deadline' | 'cancelled'): void {
-    if (pending.isSettled) return;
-    pending.fail(
-      why === 'deadline'
-        ? new CallFailure(
-            'DEADLINE_EXCEEDED',
-            'DEADLINE_EXCEEDED',
-            `no answer from ${pending.specialist} before the deadline; its queue ${pending.queueName} may be backed up or have no ready replica`,
-          )
-        : new CallFailure('CANCELLED', 'CANCELLED', 'the caller cancelled the call'),
-    );
-    const queue = this.deps.queues.queue(pending.queueName);
-    void (async () => {
-      try {
-        // remove() leaves a job a worker holds (locked); that worker is told to stop it.
-        const removed = await queue.remove(pending.jobId);
-        if (removed === 0) await this.deps.redis.publish(cancelChannel(this.deps.queuePrefix), pending.jobId);
-      } catch (error) {
-        this.deps.logger.warn?.({ msg: 'could not withdraw a call', jobId: pending.jobId, error: String(error) });
-      }
-    })();
-  }
-
-  private async sweep(all: boolean): Promise<void> {
-    const now = Date.now();
-    const due = [...this.pending.values()]
-      .filter((p) => !p.isSettled && (all || now - p.lastCheckedAt >= RECHECK_AFTER_MS))
-      .slice(0, MAX_CHECKS_PER_SWEEP);
-    await Promise.all(due.map((p) => this.check(p, now)));
-  }
-
-  private async check(pending: PendingCall, now: number): Promise<void> {
-    pending.lastCheckedAt = now;
-    let job: Job | undefined;
+  private async fromSpecialist(
+    flight: CallInFlight,
+    route: SpecialistRoute,
+    fallBackIfNoReplicaInMs: number | undefined,
+  ): Promise<Answer> {
+    const when = flight.task.fallback?.when;
+    let result: CallResult | undefined;
     try {
-      job = await this.deps.queues.queue(pending.queueName).getJob(pending.jobId);
-    } catch {
-      return; // Redis is away: the deadline bounds the wait, the next sweep tries again.
+      const ran = await this.runOn(flight, route, 'specialist', undefined, fallBackIfNoReplicaInMs);
+      result = ran.result;
+      const answer = this.checked(flight, route, ran, 'specialist');
+      if (!flight.streamed() && isLowConfidence(when, result.logprobs)) {
+        return await this.fromFallback(flight, 'low_confidence');
+      }
+      return answer;
+    } catch (error) {
+      if (!(error instanceof CallFailure)) throw error;
+      const reason =
+        error.reason === 'NO_READY_REPLICA'
+          ? 'no_ready_replica'
+          : fallbackForFailure(when, error.reason, flight.streamed());
+      if (!reason) throw error;
+      if (result && repairBeforeFallback(when, error.reason)) {
+        const repaired = await this.repair(flight, route, result, error).catch(() => undefined);
+        if (repaired) return repaired;
+      }
+      return this.fromFallback(flight, reason);
     }
-    if (pending.isSettled) return;
-    if (!job) {
-      // Redis lost it (a restart without the last writes): the same job again, same id.
-      this.deps.logger.warn?.({
-        msg: 'call lost by Redis; queued again',
-        callId: pending.callId,
-        jobId: pending.jobId,
-      });
-      await pending.requeue?.().catch(() => undefined); // Redis away again: the next sweep retries
-    } else if (job.failedReason) {
-      pending.fail(failureOfCallError(decodeCallError(job.failedReason), pending.specialist));
-    } else if (job.finishedOn) {
-      pending.complete(job.returnvalue as CallResult);
-    }
+  }
+
+  /** One more try on the specialist with its invalid answer and what was wrong with it. */
+  private async repair(
+    flight: CallInFlight,
+    route: SpecialistRoute,
+    invalid: CallResult,
+    failure: CallFailure,
+  ): Promise<Answer> {
+    const repairFlight: CallInFlight = {
+      ...flight,
+      base: { ...flight.base, messages: repairMessages(flight.base.messages, invalid, failure.message) },
+      ...(flight.jobId ? { jobId: `${flight.jobId}.repair` } : {}),
+    };
+    return this.checked(repairFlight, route, await this.runOn(repairFlight, route, 'specialist'), 'specialist');
+  }
+
+  private async fromFallback(flight: CallInFlight, reason: FallbackReason): Promise<Answer> {
+    const fallback = flight.task.fallback;
+    if (!fallback) throw new Error(`task ${flight.task.name} has no fallback; ${reason} cannot send it there`);
+    // The logprobs asked for the confidence trigger are not the fallback's business.
+    const base = { ...flight.base, params: flight.call.params };
+    const ran = await this.runOn({ ...flight, base }, fallback.route, 'fallback', reason);
+    return this.checked(flight, fallback.route, ran, 'fallback', reason);
+  }
+
+  private async runOn(
+    flight: CallInFlight,
+    route: SpecialistRoute,
+    tier: Tier,
+    reason?: FallbackReason,
+    fallBackIfNoReplicaInMs?: number,
+  ): Promise<JobAnswer> {
+    flight.options.onAnswerer?.({ specialist: route.specialist, tier, ...(reason ? { fallbackReason: reason } : {}) });
+    const answer = await this.runner.run({
+      route,
+      base: flight.base,
+      ...(flight.jobId ? { jobId: flight.jobId } : {}),
+      ...(flight.call.idempotencyKey ? { idempotencyKey: flight.call.idempotencyKey } : {}),
+      priority: flight.priority,
+      deadline: flight.deadline,
+      ...(flight.onDelta ? { onDelta: flight.onDelta } : {}),
+      ...(flight.options.cancelled ? { cancelled: flight.options.cancelled } : {}),
+      ...(fallBackIfNoReplicaInMs === undefined
+        ? {}
+        : { giveUp: { afterMs: fallBackIfNoReplicaInMs, stillGiveUp: () => this.noReplicaReady(flight.task, route) } }),
+      onQueued: () => this.deps.observer.onQueued(route.specialist),
+    });
+    this.deps.observer.onAnswered(route.specialist, answer.result);
+    this.serviceTimes.observe(route.specialist, answer.result.timings.serviceMs);
+    return answer;
+  }
+
+  /** Holds the answer to the call's tool contract and JSON schema; a failure is a CallFailure. */
+  private checked(
+    flight: CallInFlight,
+    route: SpecialistRoute,
+    { jobId, result: raw }: JobAnswer,
+    tier: Tier,
+    reason?: FallbackReason,
+  ): Answer {
+    const { call, task } = flight;
+    // Logprobs the router asked for on its own account are not part of the answer.
+    const result = call.params.logprobs || raw.logprobs === undefined ? raw : withoutLogprobs(raw);
+    const tools = {
+      ...(call.tools ? { tools: call.tools } : {}),
+      ...(call.toolChoice ? { toolChoice: call.toolChoice } : {}),
+      ...(call.parallelToolCalls === undefined ? {} : { parallelToolCalls: call.parallelToolCalls }),
+    };
+    checkToolCalls(
+      result.toolCalls,
+      { ...tools, validateArguments: task.validateToolArguments },
+      this.deps.validators,
+      route.specialist,
+    );
+    // An answer that calls tools has no text to hold to the output schema.
+    const schema = result.toolCalls?.length ? undefined : (call.jsonSchema ?? task.jsonSchema);
+    const json = schema ? checkOutput(result.output, schema, this.deps.validators, route.specialist) : undefined;
+    return {
+      callId: jobId,
+      task,
+      specialist: route.specialist,
+      tier,
+      ...(reason ? { fallbackReason: reason } : {}),
+      ...(route.adapter ? { adapter: route.adapter } : {}),
+      result,
+      ...(schema ? { json } : {}),
+    };
+  }
+
+  /** Whether the route still has no ready replica, as the routing table says now. */
+  private noReplicaReady(task: TaskRoute, route: SpecialistRoute): boolean {
+    const now = this.deps
+      .routingTable()
+      .get(task.name)
+      ?.routes.find((r) => r.specialist === route.specialist);
+    return (now ?? route).readyReplicas === 0;
   }
 }
 
-export type { Queue };
+function withoutLogprobs(result: CallResult): CallResult {
+  const rest = { ...result };
+  delete rest.logprobs;
+  return rest;
+}

@@ -51,6 +51,8 @@ export class PendingCall {
   lastCheckedAt: number;
   /** Queues the call's job again (same id) if Redis lost it; set once it was first queued. */
   requeue: (() => Promise<void>) | undefined;
+  /** Set while the router takes the job back itself: a missing job is then not a lost one. */
+  withdrawing = false;
 
   constructor(
     readonly callId: string,

@@ -8,6 +8,10 @@ const DEPTH_TTL_MS = 100;
 interface Depth {
   specialist: string;
   waiting: number;
+  /** Calls replicas hold, as last read (not counted between reads). */
+  active: number;
+  /** Calls being added now (their add not yet answered): counted at once, so a burst sees itself. */
+  adding: number;
   readAt: number;
   reading: boolean;
 }
@@ -49,9 +53,14 @@ export class QueueRegistry {
 
   /** Calls waiting in a queue, as last read plus those added since. */
   waiting(name: string, now: number, specialist: string): number {
+    return this.load(name, now, specialist).waiting;
+  }
+
+  /** Calls waiting (as `waiting`) and held by replicas (as last read), for predicting a call's wait. */
+  load(name: string, now: number, specialist: string): { waiting: number; active: number } {
     const depth = this.depthOf(name, specialist);
     if (now - depth.readAt > DEPTH_TTL_MS && !depth.reading) void this.read(name, depth);
-    return depth.waiting;
+    return { waiting: depth.waiting + depth.adding, active: depth.active };
   }
 
   /**
@@ -65,7 +74,7 @@ export class QueueRegistry {
   private depthOf(name: string, specialist: string): Depth {
     let depth = this.depths.get(name);
     if (!depth) {
-      depth = { specialist, waiting: 0, readAt: 0, reading: false };
+      depth = { specialist, waiting: 0, active: 0, adding: 0, readAt: 0, reading: false };
       this.depths.set(name, depth);
     }
     return depth;
@@ -74,8 +83,9 @@ export class QueueRegistry {
   private async read(name: string, depth: Depth): Promise<void> {
     depth.reading = true;
     try {
-      const counts = await this.queue(name).getJobCounts('wait', 'prioritized');
+      const counts = await this.queue(name).getJobCounts('wait', 'prioritized', 'active');
       depth.waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
+      depth.active = counts.active ?? 0;
       depth.readAt = Date.now();
     } catch {
       // Redis is away: keep the last estimate; the next call or scrape reads again.
@@ -103,9 +113,22 @@ export class QueueRegistry {
     }
   }
 
-  noteAdded(name: string): void {
+  /**
+   * Counts a call being added to a queue; the returned function ends it (`added`: it is in).
+   * A read's count replaces the estimate, but an add answered after the read was answered is
+   * not in that count (one connection answers in order), so only answered adds join `waiting`.
+   */
+  beginAdd(name: string): (added: boolean) => void {
     const depth = this.depths.get(name);
-    if (depth) depth.waiting += 1;
+    if (!depth) return () => undefined;
+    depth.adding += 1;
+    let ended = false;
+    return (added) => {
+      if (ended) return;
+      ended = true;
+      depth.adding -= 1;
+      if (added) depth.waiting += 1;
+    };
   }
 
   async close(): Promise<void> {

@@ -69,7 +69,14 @@ export function invokeResponseOf(answer: Answer, receivedAt: number): InvokeResp
     output: result.output,
     ...(answer.json === undefined ? {} : { json: answer.json }),
     finishReason: result.finishReason,
-    answeredBy: { specialist: answer.specialist, model: result.model, adapter: '', replica: result.replica },
+    answeredBy: {
+      specialist: answer.specialist,
+      model: result.model,
+      adapter: answer.adapter ?? '',
+      replica: result.replica,
+      tier: answer.tier,
+      fallbackReason: answer.fallbackReason ?? '',
+    },
     usage: { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens },
     timings: {
       queueMs: result.timings.queueMs,

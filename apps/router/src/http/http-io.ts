@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkRequestSize, invalidArgument } from '@slm-fleet/calls';
+import type { Answerer } from '../dispatch/call-dispatcher.js';
 
 // What both OpenAI-compatible controllers need of Express's request and Node's response.
 
@@ -76,4 +77,18 @@ function bodyBytes(req: JsonRequest): number {
   const declared = header(req, 'content-length');
   if (declared !== undefined) return Number(declared);
   return req.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(req.body));
+}
+
+/**
+ * Who answered, on every answer: x-slm-answered-by (the Specialist), x-slm-tier (specialist or
+ * fallback) and, from the fallback, x-slm-fallback-reason. A stream sends them with its first
+ * event, so they name the tier that streams (a stream never switches once it has sent chunks).
+ */
+export function answererHeaders(answerer: Answerer | undefined): Record<string, string> {
+  if (!answerer) return {};
+  return {
+    'x-slm-answered-by': answerer.specialist,
+    'x-slm-tier': answerer.tier,
+    ...(answerer.fallbackReason ? { 'x-slm-fallback-reason': answerer.fallbackReason } : {}),
+  };
 }

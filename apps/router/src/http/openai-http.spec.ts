@@ -44,7 +44,7 @@ const core = {
     dispatch: async (call: ValidCall, options: DispatchOptions): Promise<Answer> => {
       lastCall = call;
       if (call.task !== 'agent') throw new CallFailure('NOT_FOUND', 'TASK_NOT_FOUND', `no task named "${call.task}"`);
-      return { callId: 'c1', task, specialist: 'ns/helper', result: await script(call, options) };
+      return { callId: 'c1', task, specialist: 'ns/helper', tier: 'specialist', result: await script(call, options) };
     },
   },
 };

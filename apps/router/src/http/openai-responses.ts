@@ -30,7 +30,14 @@ export function completionBody(answer: Answer, task: string): object {
     ],
     usage: usageBody(answer),
     // Beyond OpenAI's shape, ignored by its clients: who answered and where the time went.
-    slm: { specialist: answer.specialist, replica: result.replica, timings: result.timings },
+    slm: {
+      specialist: answer.specialist,
+      tier: answer.tier,
+      ...(answer.fallbackReason ? { fallback_reason: answer.fallbackReason } : {}),
+      ...(answer.adapter ? { adapter: answer.adapter } : {}),
+      replica: result.replica,
+      timings: result.timings,
+    },
   };
 }
 

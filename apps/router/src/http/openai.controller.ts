@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { OPENAI_FIELD_NAMES, openAiCallOf, validateCall } from '@slm-fleet/calls';
 import { ROUTER_CORE, type RouterCore } from '../router-core.js';
-import { callHeaders, clientGone, sendJson, type JsonRequest } from './http-io.js';
+import { answererHeaders, callHeaders, clientGone, sendJson, type JsonRequest } from './http-io.js';
+import type { Answerer } from '../dispatch/call-dispatcher.js';
 import type { StreamDelta } from '@slm-fleet/queue';
 import {
   chunkBody,
@@ -42,6 +43,7 @@ export class OpenAiController {
     const end = this.core.metrics.startCall(task);
     const gone = clientGone(res);
     let streaming = false;
+    let answerer: Answerer | undefined;
     try {
       const headers = callHeaders(req, this.core.maxRequestBytes);
       const { request, stream, includeUsage } = openAiCallOf(req.body, headers.request);
@@ -50,7 +52,11 @@ export class OpenAiController {
       const send = (body: object): void => {
         if (!streaming) {
           streaming = true;
-          res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+          res.writeHead(200, {
+            'Content-Type': 'text/event-stream',
+            'Cache-Control': 'no-cache',
+            ...answererHeaders(answerer),
+          });
           res.write(`data: ${JSON.stringify(chunkBody(id, call.task, { role: 'assistant', content: '' }))}\n\n`);
         }
         res.write(`data: ${JSON.stringify(body)}\n\n`);
@@ -58,14 +64,16 @@ export class OpenAiController {
       const answer = await this.core.dispatcher.dispatch(call, {
         cancelled: gone,
         ...headers.dispatch,
+        onAnswerer: (who) => (answerer = who),
         ...(stream ? { onDelta: (delta: StreamDelta) => send(chunkBody(id, call.task, deltaBody(delta))) } : {}),
         fieldNames: OPENAI_FIELD_NAMES,
       });
       end('OK');
       if (!stream) {
-        sendJson(res, 200, completionBody(answer, call.task));
+        sendJson(res, 200, completionBody(answer, call.task), answererHeaders(answer));
         return;
       }
+      answerer = answer;
       send(finishChunkBody(id, call.task, answer));
       if (includeUsage) send(usageChunkBody(id, call.task, answer));
       res.end('data: [DONE]\n\n');

@@ -25,6 +25,7 @@ function answerOf(result: Partial<CallResult>): Answer {
     callId: 'c1',
     task: { name: 'agent' } as TaskRoute,
     specialist: 'ns/helper',
+    tier: 'specialist',
     result: {
       output: '',
       finishReason: 'stop',

@@ -3,7 +3,8 @@ import type { ServerResponse } from 'node:http';
 import { RESPONSES_FIELD_NAMES, responsesCallOf, validateCall } from '@slm-fleet/calls';
 import type { StreamDelta } from '@slm-fleet/queue';
 import { ROUTER_CORE, type RouterCore } from '../router-core.js';
-import { callHeaders, clientGone, sendJson, type JsonRequest } from './http-io.js';
+import { answererHeaders, callHeaders, clientGone, sendJson, type JsonRequest } from './http-io.js';
+import type { Answerer } from '../dispatch/call-dispatcher.js';
 import { errorBody } from './openai-responses.js';
 import { newId, responseBody, slotsOf, unixSeconds, type ResponseHead } from './responses-bodies.js';
 import { ResponseEvents, type ResponseEvent } from './responses-stream.js';
@@ -25,10 +26,17 @@ export class ResponsesController {
     const end = this.core.metrics.startCall(task);
     const gone = clientGone(res);
     let events: ResponseEvents | undefined;
+    let answerer: Answerer | undefined;
     // Headers go out with the first event, so a call refused before any output (an unknown
     // task, a full queue) still gets its HTTP status rather than an error event.
     const send = (list: ResponseEvent[]): void => {
-      if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+      if (!res.headersSent) {
+        res.writeHead(200, {
+          'Content-Type': 'text/event-stream',
+          'Cache-Control': 'no-cache',
+          ...answererHeaders(answerer),
+        });
+      }
       for (const event of list) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
     try {
@@ -41,14 +49,16 @@ export class ResponsesController {
       const answer = await this.core.dispatcher.dispatch(call, {
         cancelled: gone,
         ...headers.dispatch,
+        onAnswerer: (who) => (answerer = who),
         ...(streamed ? { onDelta: (delta: StreamDelta) => send(streamed.delta(delta)) } : {}),
         fieldNames: RESPONSES_FIELD_NAMES,
       });
       end('OK');
       if (!streamed) {
-        sendJson(res, 200, responseBody(head, answer, slotsOf(answer)));
+        sendJson(res, 200, responseBody(head, answer, slotsOf(answer)), answererHeaders(answer));
         return;
       }
+      answerer = answer;
       send(streamed.finish(answer));
       res.end();
     } catch (error) {

@@ -38,6 +38,20 @@ slm_fleet_router_calls_in_flight 3
 `;
 
 describe('parseRouterMetrics', () => {
+  it("adds the calls a task's fallback took on a capacity trigger to the Specialist's queued calls (its demand)", () => {
+    const text = [
+      'slm_fleet_router_specialist_calls_queued_total{specialist="team-a/small"} 30',
+      'slm_fleet_router_specialist_calls_diverted_total{specialist="team-a/small"} 12',
+      'slm_fleet_router_specialist_calls_queued_total{specialist="team-a/llm"} 12',
+    ].join('\n');
+    expect(parseRouterMetrics(text)).toEqual(
+      new Map([
+        ['team-a/small', metrics({ callsQueued: 42 })],
+        ['team-a/llm', metrics({ callsQueued: 12 })],
+      ]),
+    );
+  });
+
   it("reads every Specialist's counters, histogram sums and counts, and the waiting gauge", () => {
     expect(parseRouterMetrics(ROUTER_EXPOSITION)).toEqual(
       new Map([

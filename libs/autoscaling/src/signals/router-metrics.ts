@@ -3,7 +3,11 @@
 
 /** What one router (or several, summed) reported for one Specialist at one scrape. */
 export interface RouterSpecialistMetrics {
-  /** slm_fleet_router_specialist_calls_queued_total: calls put on the Specialist's queue. */
+  /**
+   * slm_fleet_router_specialist_calls_queued_total plus ..._calls_diverted_total: calls put on
+   * the Specialist's queue, and calls meant for it that its task's fallback took because it had
+   * no room (overflow): both are the demand its replicas are sized for.
+   */
   callsQueued: number;
   /** slm_fleet_router_specialist_service_seconds_sum: seconds workers spent on answered calls. */
   serviceSecondsSum: number;
@@ -33,6 +37,7 @@ export type RouterCounterField = (typeof ROUTER_COUNTER_FIELDS)[number];
 
 const FIELD_BY_SAMPLE = new Map<string, RouterCounterField | 'waiting'>([
   ['slm_fleet_router_specialist_calls_queued_total', 'callsQueued'],
+  ['slm_fleet_router_specialist_calls_diverted_total', 'callsQueued'],
   ['slm_fleet_router_specialist_service_seconds_sum', 'serviceSecondsSum'],
   ['slm_fleet_router_specialist_service_seconds_count', 'serviceCount'],
   ['slm_fleet_router_specialist_queue_wait_seconds_sum', 'queueWaitSecondsSum'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError, engineErrorMessage, errorForStatus, errorForThrown } from './engine-error.js';
+import { EngineError, engineErrorMessage, errorForStatus, errorForThrown, redactSecret } from './engine-error.js';
 
 describe('engine error classification', () => {
   it('treats 4xx as invalid and keeps the engine message', () => {
@@ -9,11 +9,35 @@ describe('engine error classification', () => {
     expect(error.message).toBe('engine answered HTTP 400: max_tokens is too large');
   });
 
-  it('treats 5xx, 408 and 429 as transient', () => {
+  it('treats 5xx and 408 as transient', () => {
     expect(errorForStatus(500, 'boom').kind).toBe('transient');
     expect(errorForStatus(503, '').kind).toBe('transient');
     expect(errorForStatus(408, '').kind).toBe('transient');
-    expect(errorForStatus(429, '').kind).toBe('transient');
+  });
+
+  it('makes 429 rate-limited, with the wait its headers ask for', () => {
+    const limited = errorForStatus(429, '{"error":{"message":"slow down"}}', { 'retry-after': '3' });
+    expect(limited).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 3_000 });
+    expect(limited.message).toBe('engine answered HTTP 429 (rate limited; retry after 3000 ms): slow down');
+    expect(errorForStatus(429, '').retryAfterMs).toBe(1_000);
+  });
+
+  it('says a 401 or 403 is about the key', () => {
+    const refused = errorForStatus(401, '{"error":{"message":"Incorrect API key provided."}}');
+    expect(refused.kind).toBe('invalid');
+    expect(refused.message).toBe(
+      'engine answered HTTP 401 (the API key is missing or refused): Incorrect API key provided.',
+    );
+    expect(errorForStatus(403, '').message).toContain('the API key is missing or refused');
+  });
+
+  it('cuts the key out of a message that echoes it', () => {
+    const echoed = errorForStatus(401, '{"error":{"message":"Incorrect API key provided: sk-secret-1234."}}');
+    const redacted = redactSecret(echoed, 'sk-secret-1234');
+    expect(redacted.message).not.toContain('sk-secret-1234');
+    expect(redacted.message).toContain('Incorrect API key provided: [redacted].');
+    expect(redacted).toMatchObject({ kind: 'invalid', status: 401 });
+    expect(redactSecret(echoed, undefined)).toBe(echoed);
   });
 
   it('reads the message from the shapes engines use, or the text itself', () => {

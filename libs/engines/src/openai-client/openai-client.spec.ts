@@ -9,14 +9,14 @@ type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void
 let server: Server | undefined;
 let client: OpenAIClient | undefined;
 
-async function engine(handler: Handler): Promise<OpenAIClient> {
+async function engine(handler: Handler, apiKey?: string): Promise<OpenAIClient> {
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => handler(req, body, res));
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  client = new OpenAIClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/` });
+  client = new OpenAIClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`, apiKey });
   return client;
 }
 
@@ -105,5 +105,46 @@ describe('OpenAIClient', () => {
     expect(await nowhere.isReady()).toBe(false);
     expect((await caught(nowhere.chatCompletionStream({ messages: [] }))).kind).toBe('transient');
     await nowhere.close();
+  });
+
+  it('sends the API key as a bearer token on every request, and never in an error', async () => {
+    const seen: (string | undefined)[] = [];
+    const c = await engine((req, _body, res) => {
+      seen.push(req.headers.authorization);
+      if (req.url === '/v1/models') {
+        res.writeHead(200);
+        res.end('{}');
+        return;
+      }
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${req.headers.authorization}` } }));
+    }, 'sk-test-key');
+    expect(await c.probeModels()).toBe('ready');
+    const refused = await caught(c.chatCompletionStream({ messages: [] }));
+    expect(seen).toEqual(['Bearer sk-test-key', 'Bearer sk-test-key']);
+    expect(refused.kind).toBe('invalid');
+    expect(refused.message).toContain('the API key is missing or refused');
+    expect(refused.message).not.toContain('sk-test-key');
+  });
+
+  it('probes GET /models: unauthorized on 401, unreachable without an answer', async () => {
+    const c = await engine((_req, _body, res) => {
+      res.writeHead(401);
+      res.end('{}');
+    });
+    expect(await c.probeModels()).toBe('unauthorized');
+    expect(await c.isReady()).toBe(false);
+    const nowhere = new OpenAIClient({ baseUrl: 'http://127.0.0.1:1/v1' });
+    expect(await nowhere.probeModels()).toBe('unreachable');
+    await nowhere.close();
+  });
+
+  it('reports a 429 as rate-limited with Retry-After', async () => {
+    const c = await engine((_req, _body, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
+      res.end(JSON.stringify({ error: { message: 'Rate limit reached', code: 'rate_limit_exceeded' } }));
+    });
+    const limited = await caught(c.chatCompletionStream({ messages: [] }));
+    expect(limited).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 7_000 });
   });
 });

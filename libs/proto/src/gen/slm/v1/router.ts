@@ -202,6 +202,13 @@ export interface AnsweredBy {
   adapter: string;
   /** The replica (pod or process) whose worker ran the call. */
   replica: string;
+  /** "specialist", or "fallback" when the task's fallback model answered. */
+  tier: string;
+  /**
+   * Why the fallback answered (empty on the specialist tier): no_ready_replica, queue_delay,
+   * overflow, invalid_output, specialist_error or low_confidence.
+   */
+  fallbackReason: string;
 }
 
 export interface InvokeResponse {
@@ -1738,7 +1745,7 @@ export const Timings: MessageFns<Timings> = {
 };
 
 function createBaseAnsweredBy(): AnsweredBy {
-  return { specialist: "", model: "", adapter: "", replica: "" };
+  return { specialist: "", model: "", adapter: "", replica: "", tier: "", fallbackReason: "" };
 }
 
 export const AnsweredBy: MessageFns<AnsweredBy> = {
@@ -1754,6 +1761,12 @@ export const AnsweredBy: MessageFns<AnsweredBy> = {
     }
     if (message.replica !== "") {
       writer.uint32(34).string(message.replica);
+    }
+    if (message.tier !== "") {
+      writer.uint32(42).string(message.tier);
+    }
+    if (message.fallbackReason !== "") {
+      writer.uint32(50).string(message.fallbackReason);
     }
     return writer;
   },
@@ -1803,6 +1816,22 @@ export const AnsweredBy: MessageFns<AnsweredBy> = {
             message.replica = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.tier = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.fallbackReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1821,6 +1850,12 @@ export const AnsweredBy: MessageFns<AnsweredBy> = {
       model: isSet(object.model) ? globalThis.String(object.model) : "",
       adapter: isSet(object.adapter) ? globalThis.String(object.adapter) : "",
       replica: isSet(object.replica) ? globalThis.String(object.replica) : "",
+      tier: isSet(object.tier) ? globalThis.String(object.tier) : "",
+      fallbackReason: isSet(object.fallbackReason)
+        ? globalThis.String(object.fallbackReason)
+        : isSet(object.fallback_reason)
+        ? globalThis.String(object.fallback_reason)
+        : "",
     };
   },
 
@@ -1838,6 +1873,12 @@ export const AnsweredBy: MessageFns<AnsweredBy> = {
     if (message.replica !== "") {
       obj.replica = message.replica;
     }
+    if (message.tier !== "") {
+      obj.tier = message.tier;
+    }
+    if (message.fallbackReason !== "") {
+      obj.fallbackReason = message.fallbackReason;
+    }
     return obj;
   },
 
@@ -1850,6 +1891,8 @@ export const AnsweredBy: MessageFns<AnsweredBy> = {
     message.model = object.model ?? "";
     message.adapter = object.adapter ?? "";
     message.replica = object.replica ?? "";
+    message.tier = object.tier ?? "";
+    message.fallbackReason = object.fallbackReason ?? "";
     return message;
   },
 };
