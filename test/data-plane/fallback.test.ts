@@ -115,6 +115,14 @@ describe('fallback to a large model', () => {
     await env().apply(fallbackTask('confident', '{minMeanLogprob: -1.5}'));
     await env().apply(fallbackTask('cold-start', '{noReadySpecialistMs: 300}', '', 'cold'));
     await env().apply(fallbackTask('bursty', '{overflow: true}', '  targetLatencyMs: 1000', 'slow'));
+    await env().apply(fallbackTask('bounded-wait', '{queueDelayMs: 500}', '', 'slow'));
+    await env().apply(
+      fallbackTask(
+        'repaired',
+        '{schemaFailure: true, repairFirst: true}',
+        `  output: {jsonSchema: ${JSON.stringify(SCHEMA)}}`,
+      ),
+    );
     await readyReplicas('small', 1);
     await readyReplicas('cold', 0);
     await readyReplicas('slow', 1);
@@ -233,6 +241,26 @@ describe('fallback to a large model', () => {
     await eventually(async () => {
       expect((await client.invoke({ task: 'bursty', prompt: 'after' })).answeredBy?.tier).toBe('specialist');
     });
+  });
+
+  it('sends a call whose predicted queue wait passes queueDelayMs to the fallback', async () => {
+    expect((await client.invoke({ task: 'bounded-wait', prompt: 'warm up' })).answeredBy?.tier).toBe('specialist');
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => client.invoke({ task: 'bounded-wait', prompt: `wait ${i}` })),
+    );
+    const reasons = burst.map((answer) => answer.answeredBy?.fallbackReason);
+    expect(reasons.filter((r) => r === '').length).toBeGreaterThanOrEqual(1);
+    expect(reasons.filter((r) => r === 'queue_delay').length).toBeGreaterThanOrEqual(3);
+    expect(reasons.filter((r) => r !== '' && r !== 'queue_delay')).toEqual([]);
+  });
+
+  it('asks the specialist once more with the validation error before falling back (repairFirst)', async () => {
+    await faults(small, { offSchemaRate: 1 });
+    const [smallBefore, largeBefore] = [await requests(small), await requests(large)];
+    const response = await client.invoke({ task: 'repaired', prompt: 'Invoice: 9 EUR' });
+    expect(response.answeredBy).toMatchObject({ tier: 'fallback', fallbackReason: 'invalid_output' });
+    expect((await requests(small)) - smallBefore).toBe(2);
+    expect((await requests(large)) - largeBefore).toBe(1);
   });
 
   it('runs a retried call at most once per tier (same idempotency key)', async () => {

@@ -35,6 +35,7 @@ interface Seen {
   responses: { first: string; name: string; store: boolean; answer: string };
   refusal: { status: number; param: string } | null;
   langchain: { tool: string; answer: string; streamed_tool: string };
+  answered_by: { specialist: string; tier: string; reason: string | null };
 }
 
 describe('Python agents (openai, LangChain) against slm-fleet', () => {
@@ -83,6 +84,14 @@ describe('Python agents (openai, LangChain) against slm-fleet', () => {
 
   it('openai: a bad tool_choice is a 400 naming the field', () => {
     expect(seen.refusal).toEqual({ status: 400, param: 'tool_choice.function.name' });
+  });
+
+  it('openai: the raw response names who answered (x-slm-answered-by, x-slm-tier)', () => {
+    expect(seen.answered_by).toEqual({
+      specialist: `${env().namespace}/support-agent`,
+      tier: 'specialist',
+      reason: null,
+    });
   });
 
   it('LangChain: bind_tools runs the loop, and streamed chunks add up to the tool call', () => {

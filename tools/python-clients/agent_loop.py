@@ -78,4 +78,13 @@ for part in llm.stream([HumanMessage(PROMPT)]):
     streamed = part if streamed is None else streamed + part
 seen["langchain"] = {"tool": ai.tool_calls[0]["name"], "answer": final.content, "streamed_tool": streamed.tool_calls[0]["name"]}
 
+# Who answered: the headers slm-fleet adds to every answer, read through the raw response.
+raw = client.chat.completions.with_raw_response.create(model=TASK, messages=[{"role": "user", "content": PROMPT}], tools=CHAT_TOOLS)
+raw.parse()
+seen["answered_by"] = {
+    "specialist": raw.headers.get("x-slm-answered-by"),
+    "tier": raw.headers.get("x-slm-tier"),
+    "reason": raw.headers.get("x-slm-fallback-reason"),
+}
+
 print(json.dumps(seen))
