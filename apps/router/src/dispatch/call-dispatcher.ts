@@ -196,14 +196,17 @@ export class CallDispatcher {
           }
         : {}),
     };
-    const shadow = this.shadows.begin({
-      task,
-      base: this.jobBase(call, task, options, false),
-      ...(flight.jobId ? { jobId: flight.jobId } : {}),
-      deadline,
-      ...((call.jsonSchema ?? task.jsonSchema) ? { jsonSchema: call.jsonSchema ?? task.jsonSchema } : {}),
-      ...(call.tools ? { tools: call.tools } : {}),
-    });
+    const shadow =
+      task.shadow &&
+      this.shadows.begin({
+        task,
+        // Without the logprobs asked for the confidence trigger: the shadow is compared, not judged.
+        base: flight.base.params === call.params ? flight.base : { ...flight.base, params: call.params },
+        ...(flight.jobId ? { jobId: flight.jobId } : {}),
+        deadline,
+        ...((call.jsonSchema ?? task.jsonSchema) ? { jsonSchema: call.jsonSchema ?? task.jsonSchema } : {}),
+        ...(call.tools ? { tools: call.tools } : {}),
+      });
     try {
       const answer =
         placement.tier === 'fallback'
