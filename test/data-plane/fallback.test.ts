@@ -9,8 +9,11 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
 import {
+  INVOICE_SCHEMA,
   RouterClient,
   failureOf,
+  setSimFaults,
+  simStats,
   simSpecialist,
   spawnFleet,
   startRouter,
@@ -20,11 +23,7 @@ import {
   type FleetProcess,
 } from './fleet.js';
 
-const SCHEMA = {
-  type: 'object',
-  required: ['total', 'currency'],
-  properties: { total: { type: 'number' }, currency: { type: 'string', enum: ['EUR', 'USD'] } },
-};
+const SCHEMA = INVOICE_SCHEMA;
 
 /** An AgentTask on the `small` specialist whose fallback is the `llm` Specialist. */
 const fallbackTask = (name: string, when: string, extra = '', specialist = 'small') => `
@@ -60,16 +59,8 @@ describe('fallback to a large model', () => {
   let client: RouterClient;
   let openai: OpenAI;
 
-  const faults = async (engine: FleetProcess, switches: Record<string, number>): Promise<void> => {
-    const response = await fetch(`http://127.0.0.1:${engine.port}/sim/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(switches),
-    });
-    expect(response.status, await response.text()).toBeLessThan(300);
-  };
-  const requests = async (engine: FleetProcess): Promise<number> =>
-    ((await (await fetch(`http://127.0.0.1:${engine.port}/sim/stats`)).json()) as { requests: number }).requests;
+  const faults = setSimFaults;
+  const requests = async (engine: FleetProcess): Promise<number> => (await simStats(engine)).requests;
   const readyReplicas = (name: string, count: number) =>
     env().kubectl(
       'patch',

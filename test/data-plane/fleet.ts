@@ -11,6 +11,7 @@ import {
   type ListTasksResponse,
 } from '@slm-fleet/proto';
 import { eventually, slmFleetBin, type SuiteEnv } from '@slm-fleet/testing';
+import type { SimStats } from '@slm-fleet/simulator';
 import { expect } from 'vitest';
 
 export interface FleetProcess {
@@ -257,3 +258,25 @@ spec:
       description: Find an order by id
       parameters: ${JSON.stringify(ORDER_ID_PARAMETERS)}
 `;
+
+/** The engine simulator's counters (GET /sim/stats). */
+export async function simStats(sim: FleetProcess): Promise<SimStats> {
+  return (await (await fetch(`http://127.0.0.1:${sim.port}/sim/stats`)).json()) as SimStats;
+}
+
+/** Flips the engine simulator's fault switches at run time (POST /sim/faults, from loopback). */
+export async function setSimFaults(sim: FleetProcess, switches: Record<string, number>): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${sim.port}/sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(switches),
+  });
+  expect(response.status, await response.text()).toBe(200);
+}
+
+/** The invoice tasks' output schema: a total and a currency. */
+export const INVOICE_SCHEMA = {
+  type: 'object',
+  required: ['total', 'currency'],
+  properties: { total: { type: 'number' }, currency: { type: 'string', enum: ['EUR', 'USD'] } },
+};

@@ -7,8 +7,16 @@ import { readFileSync } from 'node:fs';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
-import type { SimStats } from '@slm-fleet/simulator';
-import { RouterClient, failureOf, spawnFleet, startRouter, stopFleet, type FleetProcess } from './fleet.js';
+import {
+  RouterClient,
+  failureOf,
+  setSimFaults,
+  simStats,
+  spawnFleet,
+  startRouter,
+  stopFleet,
+  type FleetProcess,
+} from './fleet.js';
 
 const KEY = 'sk-openai-specialist-test-0123456789abcdef';
 const WRONG_KEY = 'sk-not-the-endpoint-key-9876543210fedcba';
@@ -37,11 +45,8 @@ describe('an openai Specialist served through the queue', () => {
   let client: RouterClient;
 
   const simUrl = (path: string) => `http://127.0.0.1:${endpoint.port}${path}`;
-  const stats = async () => (await (await fetch(simUrl('/sim/stats'))).json()) as SimStats;
-  const faults = async (switches: Record<string, number>) => {
-    const response = await fetch(simUrl('/sim/faults'), { method: 'POST', body: JSON.stringify(switches) });
-    expect(response.status, await response.text()).toBe(200);
-  };
+  const stats = () => simStats(endpoint);
+  const faults = (switches: Record<string, number>) => setSimFaults(endpoint, switches);
   /** A worker as the operator runs one for an openai Specialist: the key in its environment, never its arguments. */
   const openaiWorker = (specialist: string, key: string) =>
     spawnFleet(

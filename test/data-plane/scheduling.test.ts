@@ -7,6 +7,7 @@ import { InvokeRequest } from '@slm-fleet/proto';
 import { specialistQueueName } from '@slm-fleet/queue';
 import { eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
 import {
+  simStats,
   RouterClient,
   failureOf,
   simSpecialist,
@@ -16,16 +17,6 @@ import {
   stopFleet,
   type FleetProcess,
 } from './fleet.js';
-
-interface SimStats {
-  requests: number;
-  completed: number;
-  disconnected: number;
-  active: number;
-}
-
-const simStats = async (sim: FleetProcess): Promise<SimStats> =>
-  (await (await fetch(`http://127.0.0.1:${sim.port}/sim/stats`)).json()) as SimStats;
 
 describe('router scheduling', () => {
   const env = useSuiteEnv('scheduling');

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, installCrds, useSuiteEnv } from '@slm-fleet/testing';
 import { shadowStatsKey } from '@slm-fleet/queue';
 import {
+  INVOICE_SCHEMA,
   RouterClient,
+  setSimFaults,
+  simStats,
   simSpecialist,
   spawnFleet,
   startRouter,
@@ -16,11 +19,7 @@ import {
   type FleetProcess,
 } from './fleet.js';
 
-const SCHEMA = {
-  type: 'object',
-  required: ['total', 'currency'],
-  properties: { total: { type: 'number' }, currency: { type: 'string', enum: ['EUR', 'USD'] } },
-};
+const SCHEMA = INVOICE_SCHEMA;
 
 const task = (name: string, extra = '') => `
 apiVersion: slm.dev/v1alpha1
@@ -90,11 +89,7 @@ describe('shadow testing', () => {
   });
 
   it('counts an off-schema shadow answer as disagreeing and not schema-valid; the live answer stands', async () => {
-    await fetch(`http://127.0.0.1:${candidate.port}/sim/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ offSchemaRate: 1 }),
-    });
+    await setSimFaults(candidate, { offSchemaRate: 1 });
     const first = await client.invoke({ task: 'shadowed-json', prompt: 'Invoice: 12 EUR' });
     const second = await client.invoke({ task: 'shadowed-json', prompt: 'Invoice: 30 USD' });
     for (const answer of [first, second]) {
@@ -169,10 +164,7 @@ spec:
     expect(invoice.answeredBy?.model).toBe('invoice-lora');
     expect(ticket.answeredBy).toMatchObject({ specialist: `${env().namespace}/base`, adapter: 'ticket-lora' });
     expect(base.answeredBy).toMatchObject({ adapter: '', model: 'sim-model' });
-    const stats = (await (await fetch(`http://127.0.0.1:${engine.port}/sim/stats`)).json()) as {
-      models: Record<string, number>;
-    };
-    expect(stats.models).toEqual({ 'invoice-lora': 1, 'ticket-lora': 1, 'sim-model': 1 });
+    expect((await simStats(engine)).models).toEqual({ 'invoice-lora': 1, 'ticket-lora': 1, 'sim-model': 1 });
     // One queue for all three: the router's demand metric counts them on the base Specialist.
     const metrics = await (await fetch(`http://127.0.0.1:${router.port}/metrics`)).text();
     expect(metrics).toContain(`slm_fleet_router_specialist_calls_queued_total{specialist="${env().namespace}/base"} 3`);
