@@ -254,6 +254,20 @@ describe('fallback to a large model', () => {
     expect((await requests(large)) - largeBefore).toBe(1);
   });
 
+  it("keeps the caller's deadline: a hung specialist is a timeout, not a trigger the task did not name", async () => {
+    await faults(small, { hangRate: 1 });
+    try {
+      const before = await requests(large);
+      const failure = await failureOf(
+        client.invoke({ task: 'extract', prompt: 'Invoice: 1 EUR' }, { deadlineMs: 1500 }),
+      );
+      expect(failure.code).toBe(status.DEADLINE_EXCEEDED);
+      expect(await requests(large)).toBe(before);
+    } finally {
+      await faults(small, { hangRate: 0 });
+    }
+  });
+
   it('runs a retried call at most once per tier (same idempotency key)', async () => {
     await faults(small, { errorRate: 1 });
     const before = await requests(large);
