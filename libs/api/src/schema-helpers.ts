@@ -29,6 +29,13 @@ export function celString(text: string): string {
   return text.includes('\\') ? `r'${text}'` : `'${text}'`;
 }
 
+/** A CEL list literal of plain words: ['a', 'b']. */
+export const celList = (kinds: readonly string[]): string => `[${kinds.map((k) => `'${k}'`).join(', ')}]`;
+
+/** "a, b or c" */
+export const either = (words: readonly string[]): string =>
+  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+
 /** The CEL rule `matching` puts beside a `pattern`. */
 export const matchesRule = (pattern: string): string => `self.matches(${celString(pattern)})`;
 
