@@ -23,8 +23,6 @@ import {
   type FleetProcess,
 } from './fleet.js';
 
-const SCHEMA = INVOICE_SCHEMA;
-
 /** An AgentTask on the `small` specialist whose fallback is the `llm` Specialist. */
 const fallbackTask = (name: string, when: string, extra = '', specialist = 'small') => `
 apiVersion: slm.dev/v1alpha1
@@ -86,21 +84,21 @@ describe('fallback to a large model', () => {
       fallbackTask(
         'extract',
         '{schemaFailure: true, specialistError: true}',
-        `  output: {jsonSchema: ${JSON.stringify(SCHEMA)}}`,
+        `  output: {jsonSchema: ${JSON.stringify(INVOICE_SCHEMA)}}`,
       ),
     );
     await env().apply(
       fallbackTask(
         'errors-only',
         '{schemaFailure: false, specialistError: true}',
-        `  output: {jsonSchema: ${JSON.stringify(SCHEMA)}}`,
+        `  output: {jsonSchema: ${JSON.stringify(INVOICE_SCHEMA)}}`,
       ),
     );
     await env().apply(
       fallbackTask(
         'schema-only',
         '{schemaFailure: true, specialistError: false}',
-        `  output: {jsonSchema: ${JSON.stringify(SCHEMA)}}`,
+        `  output: {jsonSchema: ${JSON.stringify(INVOICE_SCHEMA)}}`,
       ),
     );
     await env().apply(fallbackTask('confident', '{minMeanLogprob: -1.5}'));
@@ -111,7 +109,7 @@ describe('fallback to a large model', () => {
       fallbackTask(
         'repaired',
         '{schemaFailure: true, repairFirst: true}',
-        `  output: {jsonSchema: ${JSON.stringify(SCHEMA)}}`,
+        `  output: {jsonSchema: ${JSON.stringify(INVOICE_SCHEMA)}}`,
       ),
     );
     await readyReplicas('small', 1);

@@ -19,8 +19,6 @@ import {
   type FleetProcess,
 } from './fleet.js';
 
-const SCHEMA = INVOICE_SCHEMA;
-
 const task = (name: string, extra = '') => `
 apiVersion: slm.dev/v1alpha1
 kind: AgentTask
@@ -50,7 +48,7 @@ describe('shadow testing', () => {
     await env().apply(
       task(
         'shadowed-json',
-        `  shadow: {specialist: candidate, sampleRate: 1}\n  output: {jsonSchema: ${JSON.stringify(SCHEMA)}}`,
+        `  shadow: {specialist: candidate, sampleRate: 1}\n  output: {jsonSchema: ${JSON.stringify(INVOICE_SCHEMA)}}`,
       ),
     );
     const live = await startSimulator({ tpot: '1ms', outputTokens: 12 });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Specialist } from '@slm-fleet/api';
 import {
   describeLargeModelEngine,
-  endpointArgs,
   largeModelSettings,
   largeModelWorkers,
   planEngine,
@@ -127,14 +126,6 @@ describe('planEngine', () => {
     const plan = planEngine(large, input({ largeModel: { llmUrl: 'http://127.0.0.1:8000/v1' } }));
     expect(plan).toMatchObject({ model: 'gpt-4o-mini', workerEnv: hidden });
   });
-});
-
-describe('endpointArgs', () => {
-  it.each([
-    [undefined, ['--endpoint-concurrency', '8']],
-    [{ requestsPerMinute: 60 }, ['--endpoint-concurrency', '8', '--requests-per-minute', '60']],
-    [{ tokensPerMinute: 1000 }, ['--endpoint-concurrency', '8', '--tokens-per-minute', '1000']],
-  ])('with limits %j', (limits, args) => expect(endpointArgs(8, limits)).toEqual(args));
 });
 
 describe('largeModelSettings', () => {

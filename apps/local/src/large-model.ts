@@ -4,6 +4,7 @@
 // was given a real endpoint with --llm-url. Local mode never calls the Specialist's own
 // engine.url: that is where a cluster calls, and calling it here would spend money unasked.
 import { servedModelName, type Specialist } from '@slm-fleet/api';
+import { openaiWorkerArgs } from '@slm-fleet/workloads';
 
 /** How local mode serves the large-model tier (from --llm-url, --llm-model, --llm-api-key-env). */
 export interface LargeModelSettings {
@@ -31,12 +32,6 @@ export const DEFAULT_LLM_API_KEY_ENV = 'SLM_FLEET_LLM_API_KEY';
 export function largeModelWorkers(specialist: Specialist): number {
   const { replicas, scaling } = specialist.spec;
   return Math.min(scaling.maxReplicas, Math.max(scaling.minReplicas, replicas ?? scaling.minReplicas));
-}
-
-/** engine.limits (engine.kind openai only): per-minute budgets of the endpoint. */
-interface EngineLimits {
-  requestsPerMinute?: number;
-  tokensPerMinute?: number;
 }
 
 export const isLargeModel = (specialist: Specialist): boolean => specialist.spec.engine.kind === 'openai';
@@ -88,7 +83,8 @@ export function planEngine(specialist: Specialist, input: EnginePlanInput): Engi
       ? { engineUrl: input.engineUrl, model, simulatorEnv: hidden, workerArgs: [], workerEnv: hidden }
       : { simulatorArgs: simulator([], model), model, simulatorEnv: hidden, workerArgs: [], workerEnv: hidden };
   }
-  const workerArgs = endpointArgs(engine.maxConcurrency, engine.limits);
+  // The operator's own flags for its worker Deployment: the same budgets, kept in Redis.
+  const workerArgs = openaiWorkerArgs(specialist);
   const { llmUrl, llmModel, llmApiKey } = input.largeModel;
   if (llmUrl) {
     return {
@@ -107,16 +103,6 @@ export function planEngine(specialist: Specialist, input: EnginePlanInput): Engi
     workerArgs,
     workerEnv: { ...hidden, [WORKER_API_KEY_ENV]: input.simulatorKey },
   };
-}
-
-/** The worker flags of an openai Specialist, as the operator gives its worker Deployment. */
-export function endpointArgs(maxConcurrency: number, limits: EngineLimits | undefined): string[] {
-  return [
-    '--endpoint-concurrency',
-    String(maxConcurrency),
-    ...(limits?.requestsPerMinute ? ['--requests-per-minute', String(limits.requestsPerMinute)] : []),
-    ...(limits?.tokensPerMinute ? ['--tokens-per-minute', String(limits.tokensPerMinute)] : []),
-  ];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SpecialistSpec } from '@slm-fleet/api';
 import { desiredObjects, type WorkloadSettings } from './desired-objects.js';
+import { openaiWorkerArgs } from './openai-worker.js';
 import { specialist } from './test-fixtures.js';
 
 const settings: WorkloadSettings = {
@@ -59,6 +60,21 @@ describe('desiredObjects for engine.kind openai: a worker Deployment, no engine'
       '--tokens-per-minute',
       '90000',
     ]);
+  });
+
+  it.each([
+    [undefined, ['--endpoint-concurrency', '8']],
+    [{ requestsPerMinute: 60 }, ['--endpoint-concurrency', '8', '--requests-per-minute', '60']],
+    [{ tokensPerMinute: 1000 }, ['--endpoint-concurrency', '8', '--tokens-per-minute', '1000']],
+  ])('gives each budget of engine.limits %j its own flag (local mode passes the same)', (limits, args) => {
+    const stored = specialist();
+    stored.spec.engine = {
+      kind: 'openai',
+      url: 'https://llm.example.com/v1',
+      maxConcurrency: 8,
+      ...(limits ? { limits } : {}),
+    };
+    expect(openaiWorkerArgs(stored)).toEqual(args);
   });
 
   it('asks for model.servedName when set, and takes no key without engine.secretRef', () => {

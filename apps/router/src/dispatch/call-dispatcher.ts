@@ -238,11 +238,7 @@ export class CallDispatcher {
   /** The job data every tier shares; `withLogprobs` asks for them for the confidence trigger. */
   private jobBase(call: ValidCall, task: TaskRoute, options: DispatchOptions, withLogprobs: boolean): CallJobBase {
     const params = withLogprobs && !call.params.logprobs ? { ...call.params, logprobs: true } : call.params;
-    const tools = {
-      ...(call.tools ? { tools: call.tools } : {}),
-      ...(call.toolChoice ? { toolChoice: call.toolChoice } : {}),
-      ...(call.parallelToolCalls === undefined ? {} : { parallelToolCalls: call.parallelToolCalls }),
-    };
+    const tools = toolOptions(call);
     const jsonSchema = call.jsonSchema ?? task.jsonSchema;
     return {
       v: callProtocolVersionOf({ messages: call.messages, params, ...tools }),
@@ -351,11 +347,7 @@ export class CallDispatcher {
     const { call, task } = flight;
     // Logprobs the router asked for on its own account are not part of the answer.
     const result = call.params.logprobs || raw.logprobs === undefined ? raw : withoutLogprobs(raw);
-    const tools = {
-      ...(call.tools ? { tools: call.tools } : {}),
-      ...(call.toolChoice ? { toolChoice: call.toolChoice } : {}),
-      ...(call.parallelToolCalls === undefined ? {} : { parallelToolCalls: call.parallelToolCalls }),
-    };
+    const tools = toolOptions(call);
     checkToolCalls(
       result.toolCalls,
       { ...tools, validateArguments: task.validateToolArguments },
@@ -385,6 +377,15 @@ export class CallDispatcher {
       ?.routes.find((r) => r.specialist === route.specialist);
     return (now ?? route).readyReplicas === 0;
   }
+}
+
+/** The call's tool fields, as the job data and the tool-call check take them. */
+function toolOptions(call: ValidCall): Pick<CallJobBase, 'tools' | 'toolChoice' | 'parallelToolCalls'> {
+  return {
+    ...(call.tools ? { tools: call.tools } : {}),
+    ...(call.toolChoice ? { toolChoice: call.toolChoice } : {}),
+    ...(call.parallelToolCalls === undefined ? {} : { parallelToolCalls: call.parallelToolCalls }),
+  };
 }
 
 function withoutLogprobs(result: CallResult): CallResult {
