@@ -54,7 +54,7 @@ describe('README: autoscaling on the local platform', () => {
     });
     const output = await runDocScript(script, shellEnvOf(env()));
     expect(output).toMatch(/tool-selector\s+\S+\s+4\s/);
-    expect(output).toMatch(/Scaled\s+specialist\/tool-selector\s+scaled from 1 to (2|4): backlog/);
+    expect(output).toMatch(/Scaled\s+specialist\/tool-selector\s+scaled from 1 to 4: backlog 16 calls/);
     expect(output).toMatch(/^slm_fleet_operator_autoscaler_desired_replicas\{specialist="[^"]+\/tool-selector"\} 4$/m);
   });
 });
