@@ -1,25 +1,33 @@
 // The data-plane benchmarks, one run on one private platform (Redis and an API server holding
 // the Specialists the router reads; no GPU nodes, no operator):
 //   1. overhead    latency the path router -> queue -> worker -> engine-sim adds to calling the
-//                  simulator directly, open loop at 100, 500 and 1,000 calls/s;
+//                  simulator directly, open loop at 100, 500 and 1,000 calls/s, and streamed at 500;
 //   2. throughput  calls/s the path sustains (closed loop), against a bare grpc-js echo server;
-//   3. tail        p50/p90/p99 with uneven request sizes on four one-at-a-time replicas: queue
-//                  pull (ours) against round-robin and least-loaded push.
+//   3. tail        p50/p90/p99 with uneven request sizes on four replicas, one call at a time and
+//                  batching: queue pull (ours) against round-robin and least-loaded push.
+// Every step runs quiet and with a burner holding one core, and records its costs per call
+// (CPU by process, Redis commands and round trips, the workers' idle gap).
 //
-//   npm run bench:data-plane [-- --duration 10] [--quick] [--keep-platform] [--help]
+//   npm run bench:data-plane [-- --duration 8] [--quick] [--burner both] [--keep-platform] [--help]
 //
 // Results: stdout and bench/results/data-plane-<timestamp>.json. See bench/README.md.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Burner, CONDITIONS, type Condition } from './lib/data-plane/burner.js';
 import { cpuMeter } from './lib/data-plane/cpu-meter.js';
+import { ENGINE_MODELS, type EngineModel } from './lib/data-plane/engine-models.js';
 import { Fleet, type UnexpectedExit } from './lib/data-plane/fleet.js';
 import { OVERHEAD_CONFIG, measureOverhead, type OverheadStep } from './lib/data-plane/overhead.js';
-import { TARGETS, printReport } from './lib/data-plane/report.js';
+import { RedisCommands } from './lib/data-plane/redis-commands.js';
+import { printReport } from './lib/data-plane/report.js';
+import { countRedisEnv, countRedisNodeArgs } from './lib/data-plane/round-trips.js';
 import { NAMESPACE, bringUp } from './lib/data-plane/setup.js';
 import { TAIL_CONFIG, measureTail, type TailResult } from './lib/data-plane/tail.js';
+import { TARGETS } from './lib/data-plane/targets.js';
 import { THROUGHPUT_CONFIG, measureThroughput, type ThroughputResult } from './lib/data-plane/throughput.js';
+import { verdicts } from './lib/data-plane/verdict.js';
 import { Platform } from './lib/platform.js';
 import { round } from './lib/proc.js';
 import { cleanUpOnSignals, runThenCleanUp } from './lib/clean-up.js';
@@ -38,6 +46,8 @@ interface Options {
   utilisations: number[];
   tailTpotMs: number;
   only: Measurement[];
+  conditions: Condition[];
+  engineModels: EngineModel[];
   profile: boolean;
   seed: number;
   quick: boolean;
@@ -45,14 +55,17 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench:data-plane [-- options]
-  --duration SECONDS       each measured step (overhead, throughput)      default 10 (--quick: 2)
+  A full run takes about 16 minutes here (2 cores), a --quick one about 4, build and platform included.
+  --duration SECONDS       each measured step (overhead, throughput)      default 8 (--quick: 2)
   --tail-duration SECONDS  each tail-latency step                          default 3 x duration (--quick: 6)
-  --quick                  a short smoke run (under ~2 minutes)
+  --quick                  a short smoke run
   --keep-platform          leave the private platform up (env BENCH_KEEP_PLATFORM=1)
-  --rates LIST             overhead rates, calls/s                         default 100,500,1000 (--quick: 100,500)
-  --in-flight LIST         throughput: calls in flight                     default 64,128,256 (--quick: 128)
+  --burner off|on|both     each step quiet, with a burner holding one core, or both   default both
+  --rates LIST             overhead rates, calls/s (streamed: 500 only)    default 100,500,1000 (--quick: 100,500)
+  --in-flight LIST         throughput: calls in flight                     default 128,256 (--quick: 128)
   --workers LIST           throughput: worker processes (64 calls each)    default 1,2 (--quick: 1)
-  --utilisations LIST      tail: utilisation of the 4 replicas             default 0.7,0.9
+  --utilisations LIST      tail: utilisation of the 4 replicas             default 0.7,0.9 (--quick: 0.9)
+  --engine-models LIST     tail: one-at-a-time,batching                    default both
   --tail-tpot MS           tail: the simulators' time per output token     default 1
   --only LIST              some of overhead,throughput,tail                default all
   --profile                CPU-profile router and workers even when the throughput target is met
@@ -77,7 +90,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       console.log(USAGE);
       process.exit(0);
     } else if (['--quick', '--keep-platform', '--profile'].includes(arg)) switches.add(arg);
-    else if ([...valued, '--only', '--seed'].includes(arg) && argv[i + 1] !== undefined) flags.set(arg, argv[++i]!);
+    else if ([...valued, '--only', '--seed', '--burner', '--engine-models'].includes(arg) && argv[i + 1] !== undefined)
+      flags.set(arg, argv[++i]!);
     else throw new Error(`unknown or incomplete argument: ${arg}\n${USAGE}`);
   }
   const quick = switches.has('--quick');
@@ -89,18 +103,26 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       throw new Error(`${flag} needs numbers in [${min}, ${max}], got '${raw}'`);
     return list;
   };
-  const durationSeconds = numbers('--duration', [quick ? 2 : 10], 1)[0]!;
+  const durationSeconds = numbers('--duration', [quick ? 2 : 8], 1)[0]!;
   const only = (flags.get('--only')?.split(',') ?? [...MEASUREMENTS]) as Measurement[];
   if (only.some((m) => !MEASUREMENTS.includes(m))) throw new Error(`--only takes ${MEASUREMENTS.join(',')}`);
+  const burner = flags.get('--burner') ?? 'both';
+  const byBurner: Record<string, Condition[]> = { off: ['quiet'], on: ['burner'], both: [...CONDITIONS] };
+  if (!byBurner[burner]) throw new Error(`--burner takes off, on or both, not '${burner}'`);
+  const engineModels = (flags.get('--engine-models')?.split(',') ?? [...ENGINE_MODELS]) as EngineModel[];
+  if (engineModels.some((m) => !ENGINE_MODELS.includes(m)))
+    throw new Error(`--engine-models takes ${ENGINE_MODELS.join(',')}`);
   return {
     durationSeconds,
     tailDurationSeconds: numbers('--tail-duration', [quick ? 6 : 3 * durationSeconds], 1)[0]!,
     rates: numbers('--rates', quick ? [100, 500] : [100, 500, 1000], 1),
-    inFlight: numbers('--in-flight', quick ? [128] : [64, 128, 256], 1, 4096).map(Math.round),
+    inFlight: numbers('--in-flight', quick ? [128] : [128, 256], 1, 4096).map(Math.round),
     workers: numbers('--workers', quick ? [1] : [1, 2], 1, 8).map(Math.round),
-    utilisations: numbers('--utilisations', [0.7, 0.9], 0.05, 0.99),
+    utilisations: numbers('--utilisations', quick ? [0.9] : [0.7, 0.9], 0.05, 0.99),
     tailTpotMs: numbers('--tail-tpot', [1], 0.1, 100)[0]!,
     only,
+    conditions: byBurner[burner]!,
+    engineModels,
     profile: switches.has('--profile'),
     seed: numbers('--seed', [1], 0)[0]!,
     quick,
@@ -141,6 +163,10 @@ async function main(): Promise<void> {
   });
   log(`private platform in ${platform.runDir}`);
   const up = await bringUp(platform, repoRoot);
+  const countsDir = join(work, 'redis-counts');
+  await mkdir(countsDir, { recursive: true });
+  const redisCommands = new RedisCommands(up.redisUrl);
+  cleanUp.add(async () => redisCommands.close());
   const unexpectedExits: UnexpectedExit[] = [];
   const fleet = new Fleet({
     repoRoot,
@@ -152,14 +178,21 @@ async function main(): Promise<void> {
     redisUrl: up.redisUrl,
     kubeconfig: platform.kubeconfig,
     namespace: NAMESPACE,
+    preload: { nodeArgs: countRedisNodeArgs(), env: countRedisEnv(countsDir, Number(new URL(up.redisUrl).port)) },
   });
   cleanUp.add(() => fleet.stopAll());
+  // Added after the fleet, so it runs before it: a failed or interrupted run leaves no burner spinning.
+  const burner = new Burner();
+  cleanUp.add(() => burner.stop());
   const ctx = {
     fleet,
     log,
     seed: options.seed,
     durationMs: options.durationSeconds * 1000,
     basePids: { redis: up.redisPid, 'load generator': process.pid },
+    conditions: options.conditions,
+    burner,
+    costs: { redis: redisCommands, countsDir, burner },
   };
 
   // A process that died (or that something else on the machine killed) voids the figures.
@@ -186,10 +219,12 @@ async function main(): Promise<void> {
   checkExits();
   if (options.only.includes('tail')) {
     const durationMs = options.tailDurationSeconds * 1000;
-    tail = await measureTail(ctx, { utilisations: options.utilisations, durationMs, tpotMs: options.tailTpotMs });
+    const { utilisations, tailTpotMs: tpotMs, engineModels: models } = options;
+    tail = await measureTail(ctx, { models, utilisations, durationMs, tpotMs });
   }
   checkExits();
 
+  const verdictList = verdicts(options.conditions, overhead, throughput, tail);
   const results = {
     benchmark: 'data-plane',
     date: started.toISOString(),
@@ -200,6 +235,7 @@ async function main(): Promise<void> {
     overhead: { config: OVERHEAD_CONFIG, steps: overhead },
     throughput: throughput && { config: THROUGHPUT_CONFIG, ...throughput },
     tail: tail && { config: TAIL_CONFIG, ...tail },
+    verdicts: verdictList,
     loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
     /** Share of the run some task waited for a CPU (PSI; the benchmark's own processes and any other work). */
     cpuPressurePercent: wholeRun()['cpu pressure'],
@@ -207,7 +243,14 @@ async function main(): Promise<void> {
   await mkdir(resultsDir, { recursive: true });
   const out = join(resultsDir, `data-plane-${stamp}.json`);
   await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
-  printReport(overhead, throughput, tail, results.cpuPressurePercent);
+  printReport({
+    conditions: options.conditions,
+    overhead,
+    throughput,
+    tail,
+    cpuPressurePercent: results.cpuPressurePercent,
+    verdicts: verdictList,
+  });
   console.log(`\nwritten: ${out}${throughput?.profile ? `\nCPU profiles: ${profileDir}` : ''}`);
   succeeded = true;
 }

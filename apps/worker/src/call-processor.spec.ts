@@ -57,6 +57,7 @@ function setup(scripts: Script[], limits = fakeLimits()) {
     metrics: createWorkerMetrics(registry),
     logger: silent,
     limits,
+    concurrency: 4,
   });
   const movedToWait: string[] = [];
   /** Runs a call as BullMQ would: process, then 'completed' or 'failed' once the job's end is stored. */

@@ -8,10 +8,12 @@ import {
   encodeCallError,
   type CallJobData,
   type CallResult,
+  type StreamDelta,
 } from '@slm-fleet/queue';
 import { ABORT, afterAbort, afterRateLimit, isPastDeadline, nextStep, type FinalStep } from './call-policy.js';
 import { ChunkBatcher } from './chunk-batcher.js';
 import type { CallLimits } from './endpoint-limits.js';
+import { IdleGaps } from './idle-gaps.js';
 import { callResult, doneReply, engineRequest, errorReply, type ReplySender } from './replies.js';
 import type { CallOutcome, WorkerMetrics } from './worker-metrics.js';
 
@@ -26,6 +28,17 @@ export interface CallProcessorDeps {
   logger: LoggerService;
   /** The endpoint's budgets (token budget, queue pause on a 429). */
   limits: CallLimits;
+  /** Calls this worker runs at once: its slots, for the idle gap between calls. */
+  concurrency: number;
+  /** Told how far along each call is (the look-ahead gate). */
+  progress?: CallProgressObserver;
+}
+
+/** Follows each call on the engine: its start, each token, its end. */
+export interface CallProgressObserver {
+  begin(jobId: string, maxTokens: number | undefined): void;
+  progress(jobId: string): void;
+  ended(jobId: string): void;
 }
 
 /** A BullMQ processor. Three declared parameters: BullMQ only passes the signal to those. */
@@ -61,6 +74,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
   const labels = { specialist: deps.specialist };
+  const gaps = new IdleGaps(deps.concurrency);
+  const observeGap = (gapMs: number | undefined): void => {
+    if (gapMs !== undefined) deps.metrics.idleGap.observe(labels, gapMs / 1000);
+  };
 
   /** The answer, or what to do instead. */
   const run = async (
@@ -68,6 +85,7 @@ export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
     token: string | undefined,
     signal: AbortSignal | undefined,
     startedAt: number,
+    onToken: () => void,
   ): Promise<CallResult | FinalStep> => {
     if (!SUPPORTED_CALL_PROTOCOL_VERSIONS.includes(data.v)) {
       return { action: 'fail', error: { kind: 'invalid', message: `call protocol v${String(data.v)} not supported` } };
@@ -103,7 +121,13 @@ export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
             )
           : undefined;
         try {
-          const answer = await deps.engine.chatCompletionStream(request, { signal: callSignal, onDelta: chunks?.add });
+          const onDelta = chunks
+            ? (delta: StreamDelta) => {
+                onToken();
+                chunks.add(delta);
+              }
+            : onToken;
+          const answer = await deps.engine.chatCompletionStream(request, { signal: callSignal, onDelta });
           await chunks?.flush();
           const finishedAt = Date.now();
           await spend(data, answer.usage.promptTokens + answer.usage.completionTokens, finishedAt);
@@ -152,10 +176,14 @@ export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
   ): Promise<CallResult> => {
     const startedAt = Date.now();
     const data = job.data;
+    const jobId = job.id ?? data.callId;
+    observeGap(gaps.callStarted(data.enqueuedAt));
+    deps.progress?.begin(jobId, data.params.max_tokens);
+    const onToken = deps.progress ? () => deps.progress?.progress(jobId) : () => undefined;
     let outcome: CallOutcome = 'engine';
     deps.metrics.inFlight.inc(labels);
     try {
-      const answer = await run(data, token, signal, startedAt);
+      const answer = await run(data, token, signal, startedAt, onToken);
       if ('output' in answer) {
         outcome = 'ok';
         return answer;
@@ -182,6 +210,8 @@ export function createCallProcessor(deps: CallProcessorDeps): CallHandler {
       }
       throw new UnrecoverableError(encodeCallError(answer.error));
     } finally {
+      deps.progress?.ended(jobId);
+      observeGap(gaps.callEnded());
       deps.metrics.inFlight.dec(labels);
       deps.metrics.calls.inc({ ...labels, outcome });
       deps.metrics.callDuration.observe({ ...labels, outcome }, (Date.now() - startedAt) / 1000);

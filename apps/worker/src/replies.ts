@@ -1,6 +1,6 @@
 import type { ChatCompletionRequest, ChatCompletionResult } from '@slm-fleet/engines';
 import {
-  REPLY_LIST_TTL_SECONDS,
+  replyPusher,
   type CallError,
   type CallJobData,
   type CallReply,
@@ -74,19 +74,12 @@ export const chunkReply = (callId: string, attempt: string, seq: number, delta: 
 /** Sends replies onto a router's reply list. */
 export type ReplySender = (replyTo: string, replies: CallReply[]) => Promise<void>;
 
-/**
- * RPUSH and EXPIRE in one MULTI (one key, so one Cluster slot): the list outlives a router
- * that went away by the TTL only, and is never left without one.
- */
+/** Sends replies onto a router's reply list: one script call (see libs/queue reply-list.ts). */
 export function redisReplySender(redis: RedisClient): ReplySender {
-  return async (replyTo, replies) => {
-    if (replies.length === 0) return;
-    const results = await redis
-      .multi()
-      .rpush(replyTo, ...replies.map((reply) => JSON.stringify(reply)))
-      .expire(replyTo, REPLY_LIST_TTL_SECONDS)
-      .exec();
-    const failed = results?.find(([error]) => error)?.[0];
-    if (!results || failed) throw failed ?? new Error(`reply to ${replyTo} was not sent (transaction aborted)`);
-  };
+  const push = replyPusher(redis);
+  return (replyTo, replies) =>
+    push(
+      replyTo,
+      replies.map((reply) => JSON.stringify(reply)),
+    );
 }

@@ -8,11 +8,14 @@ export type CallOutcome = 'ok' | 'deadline' | 'cancelled' | 'engine' | 'invalid'
 
 /** Calls take from milliseconds (a cached prefix) to minutes (long generations). */
 const CALL_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+/** A slot's idle gap is a round trip or two to Redis: sub-millisecond on a quiet host. */
+const GAP_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1];
 
 export interface WorkerMetrics {
   calls: Counter<'specialist' | 'outcome'>;
   callDuration: Histogram<'specialist' | 'outcome'>;
   inFlight: Gauge<'specialist'>;
+  idleGap: Histogram<'specialist'>;
 }
 
 export function createWorkerMetrics(registry: Registry): WorkerMetrics {
@@ -35,6 +38,13 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       name: 'slm_fleet_worker_in_flight',
       help: 'Calls this worker is running now.',
       labelNames: ['specialist'],
+      registers,
+    }),
+    idleGap: new Histogram({
+      name: 'slm_fleet_worker_idle_gap_seconds',
+      help: 'Time a slot of this worker stayed free while a call waited for it: from the end of one call to the start of the next, for calls queued before the slot freed.',
+      labelNames: ['specialist'],
+      buckets: GAP_BUCKETS,
       registers,
     }),
   };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
-import { WaitingError, Worker, type Job } from 'bullmq';
+import { WaitingError, type Job } from 'bullmq';
 import type { ModelsProbe, OpenAIClient } from '@slm-fleet/engines';
 import {
   cancelChannel,
@@ -14,6 +14,8 @@ import { ABORT } from './call-policy.js';
 import type { CallHandler, CallProcessor } from './call-processor.js';
 import type { EndpointLimits } from './endpoint-limits.js';
 import { engineProblem, takesCalls, waitForEngine } from './engine-readiness.js';
+import { GatedWorker } from './gated-worker.js';
+import type { LookaheadGate } from './lookahead-gate.js';
 import type { WorkerSettings } from './settings.js';
 
 /**
@@ -45,7 +47,7 @@ export interface DrainReport {
 export class WorkerRuntime {
   private readonly connection: RedisClient;
   private readonly subscriber: RedisClient;
-  private readonly worker: Worker<CallJobData, CallResult>;
+  private readonly worker: GatedWorker;
   private readonly stopping = new AbortController();
   private engineReady = false;
   private running: Promise<void> | undefined;
@@ -58,6 +60,7 @@ export class WorkerRuntime {
     private readonly handler: CallHandler,
     private readonly limits: Pick<EndpointLimits, 'apply' | 'close'>,
     private readonly logger: LoggerService,
+    gate: LookaheadGate,
   ) {
     this.connection = connectRedis({
       url: settings.redisUrl,
@@ -70,15 +73,20 @@ export class WorkerRuntime {
     logRedisErrors(this.subscriber, logger, 'worker-cancel-subscriber');
     // Three declared parameters: BullMQ passes the abort signal only to such processors.
     const processCall: CallProcessor = (job, token, signal) => this.process(job, token, signal);
-    this.worker = new Worker<CallJobData, CallResult>(settings.queue, processCall, {
-      connection: this.connection,
-      prefix: settings.queuePrefix,
-      concurrency: settings.concurrency,
-      // Not before the engine is ready: see start().
-      autorun: false,
-      limiter: limiterOf(settings.requestsPerMinute),
-      ...LOCKS,
-    });
+    this.worker = new GatedWorker(
+      settings.queue,
+      processCall,
+      {
+        connection: this.connection,
+        prefix: settings.queuePrefix,
+        concurrency: settings.concurrency,
+        // Not before the engine is ready: see start().
+        autorun: false,
+        limiter: limiterOf(settings.requestsPerMinute),
+        ...LOCKS,
+      },
+      gate,
+    );
     logRedisErrors(this.worker, logger, 'worker-queue');
     // The final reply, once BullMQ has stored the job's end (see createCallProcessor).
     this.worker.on('completed', (job, result) => handler.completed(job, result));

@@ -14,6 +14,7 @@ import { METRICS_REGISTRY, MetricsModule } from '@slm-fleet/telemetry';
 import { createCallProcessor } from './call-processor.js';
 import { DRAIN_SETTINGS, DrainController } from './drain.controller.js';
 import { EndpointLimits } from './endpoint-limits.js';
+import { LookaheadGate } from './lookahead-gate.js';
 import { redisReplySender } from './replies.js';
 import type { WorkerSettings } from './settings.js';
 import { createWorkerMetrics } from './worker-metrics.js';
@@ -60,14 +61,16 @@ export class WorkerModule {
           inject: [REDIS, METRICS_REGISTRY],
           useFactory: (redis: RedisClient, registry: Registry) => {
             const logger = new Logger('worker');
-            // One socket per call, plus one so readiness probes never queue behind long calls.
+            // One socket per call and per look-ahead, plus one so readiness probes never queue
+            // behind long calls.
             const engine = new OpenAIClient({
               baseUrl: settings.engineUrl,
-              connections: settings.concurrency + 1,
+              connections: 2 * settings.concurrency + 1,
               apiKey: settings.engineApiKey,
             });
             // On the replies' connection: a few commands per call, none blocking.
             const limits = new EndpointLimits(redis, settings, logger);
+            const gate = new LookaheadGate(settings.concurrency);
             const processor = createCallProcessor({
               engine,
               send: redisReplySender(redis),
@@ -77,8 +80,10 @@ export class WorkerModule {
               metrics: createWorkerMetrics(registry),
               logger,
               limits,
+              concurrency: settings.concurrency,
+              progress: gate,
             });
-            return new WorkerRuntime(settings, engine, processor, limits, logger);
+            return new WorkerRuntime(settings, engine, processor, limits, logger, gate);
           },
         },
         WorkerLifecycle,

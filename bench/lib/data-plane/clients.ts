@@ -2,7 +2,7 @@
 // channel, as an agent service would hold), and the simulator's OpenAI API over keep-alive HTTP.
 import { Agent, request } from 'node:http';
 import { Metadata, credentials, type ServiceError } from '@grpc/grpc-js';
-import { AgentRouterClient, InvokeRequest, type InvokeResponse } from '@slm-fleet/proto';
+import { AgentRouterClient, InvokeRequest, type InvokeChunk, type InvokeResponse } from '@slm-fleet/proto';
 
 export const PROMPT = 'Summarize: the cat sat on the mat.';
 
@@ -25,6 +25,17 @@ export class RouterCaller {
       const done = (error: ServiceError | null, response: InvokeResponse): void =>
         error ? reject(new Error(`${error.code} ${error.details}`)) : resolve(response);
       this.client.invoke(req, this.metadata, { deadline: Date.now() + deadlineMs }, done);
+    });
+  }
+
+  /** AgentRouter/InvokeStream read to its end; resolves with the whole response the last chunk carries. */
+  invokeStream(req: InvokeRequest, deadlineMs = 30_000): Promise<InvokeResponse> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.invokeStream(req, this.metadata, { deadline: Date.now() + deadlineMs });
+      let done: InvokeResponse | undefined;
+      call.on('data', (chunk: InvokeChunk) => void (chunk.done && (done = chunk.done)));
+      call.on('error', (error: ServiceError) => reject(new Error(`${error.code} ${error.details}`)));
+      call.on('end', () => (done ? resolve(done) : reject(new Error('the stream ended without its last chunk'))));
     });
   }
 

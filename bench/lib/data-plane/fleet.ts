@@ -1,6 +1,7 @@
 // The data plane's processes for the benchmark: the real `slm-fleet` router, worker and
 // engine-sim subcommands (and the bare echo server), each a child process logging to its own
-// file in the run directory, stopped with SIGTERM so a --cpu-prof profile gets written.
+// file in the run directory, stopped with SIGTERM so a --cpu-prof profile gets written. Routers
+// and workers get the config's preload (the Redis write counter) before any other Node flag.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ export interface FleetConfig {
   redisUrl: string;
   kubeconfig: string;
   namespace: string;
+  /** Node flags and environment every router and worker starts with (bench/lib/count-redis.ts). */
+  preload?: { nodeArgs: string[]; env: Record<string, string> };
 }
 
 export interface UnexpectedExit {
@@ -39,6 +42,8 @@ export interface UnexpectedExit {
 export interface SimSettings {
   tpot?: string;
   maxBatch: number;
+  /** Extra time per token for each other request in the batch, as a fraction of tpot. */
+  batchSlowdown?: number;
   outputTokens?: number;
 }
 
@@ -62,6 +67,7 @@ export class Fleet {
   sim(settings: SimSettings): Promise<FleetProcess> {
     const args = ['engine-sim', '--model', 'sim-model', '--ttft', '0ms', '--tpot', settings.tpot ?? '0ms'];
     args.push('--max-batch', String(settings.maxBatch), '--output-tokens', String(settings.outputTokens ?? 4));
+    args.push('--batch-slowdown', String(settings.batchSlowdown ?? 0));
     return this.start('engine-sim', [this.bin, ...args, '--http-port', '0'], ['listening']);
   }
 
@@ -69,7 +75,7 @@ export class Fleet {
     const { kubeconfig, redisUrl, namespace } = this.config;
     const args = ['router', '--grpc-port', '0', '--namespace', namespace, '--kubeconfig', kubeconfig];
     args.push('--redis-url', redisUrl, '--http-port', '0', ...(extras.args ?? []));
-    return this.start('router', [...(extras.nodeArgs ?? []), this.bin, ...args], ['listening', 'grpc listening']);
+    return this.start('router', [...this.nodeArgs(extras), this.bin, ...args], ['listening', 'grpc listening']);
   }
 
   /** A worker of `specialist` in front of `engine`; resolves once it takes calls (engine ready). */
@@ -83,7 +89,11 @@ export class Fleet {
     args.push('--engine-url', `http://127.0.0.1:${engine.port}/v1`, '--concurrency', String(concurrency));
     args.push('--redis-url', this.config.redisUrl, '--http-port', '0', ...(extras.args ?? []));
     const ready = ['listening', 'engine ready; taking calls'];
-    return this.start('worker', [...(extras.nodeArgs ?? []), this.bin, ...args], ready);
+    return this.start('worker', [...this.nodeArgs(extras), this.bin, ...args], ready);
+  }
+
+  private nodeArgs(extras: SpawnExtras): string[] {
+    return [...(this.config.preload?.nodeArgs ?? []), ...(extras.nodeArgs ?? [])];
   }
 
   /** The bare gRPC echo server (bench/dist/lib/data-plane/echo-server.js). */
@@ -121,7 +131,7 @@ export class Fleet {
     const log = createWriteStream(logFile);
     const child = spawn(process.execPath, argv, {
       cwd: this.config.repoRoot,
-      env: { ...process.env, KUBECONFIG: this.config.kubeconfig },
+      env: { ...process.env, ...this.config.preload?.env, KUBECONFIG: this.config.kubeconfig },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) =>

@@ -1,15 +1,17 @@
 // Measurement 1: the latency our data plane adds. The same simulator (zero latency, 4-token
 // answers, a batch large enough never to queue) is called directly over its OpenAI API and
 // through router -> queue -> worker, on the same Poisson arrivals at each rate; added latency
-// is the path's percentile minus the direct one.
+// is the path's percentile minus the direct one. At one rate the pair runs again streamed
+// (InvokeStream against SSE from the simulator), for what a streamed call costs.
+import { under, type Condition } from './burner.js';
 import { EngineCaller, RouterCaller } from './clients.js';
 import type { BenchContext } from './context.js';
 import { waitForRoute } from './context.js';
-import { cpuMeter, type CpuShares } from './cpu-meter.js';
 import { openLoop, type Call, type OpenLoopResult } from './load.js';
 import { createRng, poissonArrivals } from './random.js';
 import { SPECIALISTS } from './setup.js';
 import { summarize, type Summary } from './stats.js';
+import { meterCosts, type CostScope, type StepCosts } from './step-costs.js';
 import { TimingsTally, type RouterTimings } from './timings.js';
 
 export const OVERHEAD_CONFIG = {
@@ -21,7 +23,17 @@ export const OVERHEAD_CONFIG = {
   latencyFrom: 'the scheduled send time',
   direct: 'POST /v1/chat/completions, stream false, keep-alive HTTP/1.1',
   path: 'AgentRouter/Invoke over one gRPC channel; the worker streams from the engine',
+  streamed: {
+    rate: 500,
+    direct: 'POST /v1/chat/completions, stream true, read to the last SSE event',
+    path: 'AgentRouter/InvokeStream read to its last chunk',
+  },
+  warmUp: 'before the first condition of each rate and mode: a third of a step, at most 2 s',
 } as const;
+
+export const MODES = ['unary', 'streamed'] as const;
+export type Mode = (typeof MODES)[number];
+type Target = 'direct' | 'path';
 
 export interface Run {
   latency: Summary;
@@ -31,11 +43,13 @@ export interface Run {
   firstError?: string;
   /** p99 of how late the generator sent, ms. */
   sendLagP99: number;
-  cpuPercent: CpuShares;
+  costs: StepCosts;
 }
 
 export interface OverheadStep {
   rate: number;
+  mode: Mode;
+  condition: Condition;
   direct: Run;
   path: Run;
   /** The router's own account of the path's calls. */
@@ -45,7 +59,7 @@ export interface OverheadStep {
 
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
 
-export function runOf(result: OpenLoopResult, cpuPercent: CpuShares): Run {
+export function runOf(result: OpenLoopResult, costs: StepCosts): Run {
   return {
     latency: summarize(result.latenciesMs),
     sent: result.sent,
@@ -53,7 +67,7 @@ export function runOf(result: OpenLoopResult, cpuPercent: CpuShares): Run {
     unfinished: result.unfinished,
     ...(result.firstError ? { firstError: result.firstError } : {}),
     sendLagP99: summarize(result.sendLagMs).p99,
-    cpuPercent,
+    costs,
   };
 }
 
@@ -69,37 +83,56 @@ export async function measureOverhead(ctx: BenchContext, rates: number[]): Promi
     const request = RouterCaller.request(SPECIALISTS.overhead, maxTokens);
     await waitForRoute(client, request);
     let tally = new TimingsTally();
-    const targets: Record<'direct' | 'path', Call> = {
-      direct: () => engine.complete(maxTokens),
-      path: () => client.invoke(request).then(tally.add),
+    const calls: Record<Mode, Record<Target, Call>> = {
+      unary: {
+        direct: () => engine.complete(maxTokens),
+        path: () => client.invoke(request).then(tally.add),
+      },
+      streamed: {
+        direct: () => engine.complete(maxTokens, true),
+        path: () => client.invokeStream(request).then(tally.add),
+      },
     };
     const pids = { ...ctx.basePids, router: router.pid, worker: worker.pid, simulator: sim.pid };
+    const scopes: Record<Target, CostScope> = {
+      direct: { pids },
+      path: { pids, counted: { router: router.pid, worker: worker.pid }, workerPorts: [worker.port] },
+    };
+    const plan = [
+      ...rates.map((rate) => ({ rate, mode: 'unary' as Mode })),
+      { rate: OVERHEAD_CONFIG.streamed.rate, mode: 'streamed' as Mode },
+    ];
     const steps: OverheadStep[] = [];
-    for (const rate of rates) {
+    for (const { rate, mode } of plan) {
       const arrivals = poissonArrivals(rate, ctx.durationMs, createRng(ctx.seed + rate));
       const warmUp = poissonArrivals(rate, Math.min(2000, ctx.durationMs / 3), createRng(ctx.seed - rate));
-      const runs: Partial<Record<'direct' | 'path', Run>> = {};
-      for (const target of ['direct', 'path'] as const) {
-        await openLoop(warmUp, targets[target]);
-        tally = new TimingsTally();
-        const meter = cpuMeter(pids);
-        const result = await openLoop(arrivals, targets[target]);
-        runs[target] = runOf(result, meter());
-        const { p50, p99 } = runs[target].latency;
-        const pressure = runs[target].cpuPercent['cpu pressure'];
-        log(
-          `overhead ${rate}/s ${target}: p50 ${p50} ms, p99 ${p99} ms, ${result.errors} errors, CPU pressure ${pressure}%`,
-        );
+      for (const [k, condition] of ctx.conditions.entries()) {
+        const runs = await under(ctx.burner, condition, async () => {
+          const runs: Partial<Record<Target, Run>> = {};
+          for (const target of ['direct', 'path'] as const) {
+            if (k === 0) await openLoop(warmUp, calls[mode][target]);
+            tally = new TimingsTally();
+            const stop = await meterCosts(ctx.costs, scopes[target]);
+            const result = await openLoop(arrivals, calls[mode][target]);
+            const run = (runs[target] = runOf(result, await stop(result.ok)));
+            const { p50, p99 } = run.latency;
+            log(
+              `overhead ${rate}/s ${mode} ${condition} ${target}: p50 ${p50} ms, p99 ${p99} ms, ${result.errors} errors, CPU ${run.costs.cpuMsPerCall['total']} ms/call, CPU pressure ${run.costs.cpuPercent['cpu pressure']}%`,
+            );
+          }
+          return runs as Record<Target, Run>;
+        });
+        const { direct, path } = runs;
+        steps.push({
+          rate,
+          mode,
+          condition,
+          direct,
+          path,
+          pathTimings: tally.summary(),
+          added: { p50: r3(path.latency.p50 - direct.latency.p50), p99: r3(path.latency.p99 - direct.latency.p99) },
+        });
       }
-      const direct = runs.direct!;
-      const path = runs.path!;
-      steps.push({
-        rate,
-        direct,
-        path,
-        pathTimings: tally.summary(),
-        added: { p50: r3(path.latency.p50 - direct.latency.p50), p99: r3(path.latency.p99 - direct.latency.p99) },
-      });
     }
     return steps;
   } finally {

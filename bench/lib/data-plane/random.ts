@@ -41,3 +41,20 @@ export const drawSize = (mix: SizeMix, rng: Rng): number =>
 
 export const meanSize = (mix: SizeMix): number =>
   mix.smallShare * ((mix.small[0] + mix.small[1]) / 2) + (1 - mix.smallShare) * ((mix.large[0] + mix.large[1]) / 2);
+
+/**
+ * `n` sizes in exactly the mix's proportions, spread evenly over each range, in a seeded
+ * shuffle: a short calibration sees the mix's own mean instead of a draw's (a few dozen long
+ * answers more or less would move it by several percent).
+ */
+export function exactMix(mix: SizeMix, n: number, rng: Rng): number[] {
+  const small = Math.round(mix.smallShare * n);
+  const spread = ([lo, hi]: readonly [number, number], k: number): number[] =>
+    Array.from({ length: k }, (_, i) => Math.round(lo + ((hi - lo) * (i + 0.5)) / k));
+  const sizes = [...spread(mix.small, small), ...spread(mix.large, n - small)];
+  for (let i = sizes.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [sizes[i], sizes[j]] = [sizes[j] as number, sizes[i] as number];
+  }
+  return sizes;
+}

@@ -163,7 +163,7 @@ export function decodeCallError(failedReason: string | undefined): CallError {
 }
 
 /**
- * The reply list of one router instance. Each router BLPOPs its own list; the hash tag keeps
+ * The reply list of one router instance. Each router pops its own list (reply-list.ts); the hash tag keeps
  * a list's key on one Redis Cluster slot.
  */
 export function replyListKey(prefix: string, routerId: string): string {
@@ -179,7 +179,8 @@ export const IDEMPOTENCY_WINDOW_SECONDS = 600;
 /**
  * The BullMQ options of a call's job: the job id is the call id (or the idempotency key's),
  * and a finished job keeps its answer for the idempotency window. Tests that queue calls as
- * the router does use the same.
+ * the router does use the same. With a task priority, the job takes its level's neutral size
+ * class; the router sets `priority` itself from libs/routing's queueOrder.
  */
 export function callJobOptions(jobId: string, taskPriority?: number): JobsOptions {
   return {
@@ -190,9 +191,27 @@ export function callJobOptions(jobId: string, taskPriority?: number): JobsOption
   };
 }
 
-/** BullMQ priority from a task priority (-1000..1000, higher first): 1 is BullMQ's highest. */
-export function bullPriority(taskPriority: number): number {
-  return 1001 - Math.max(-1000, Math.min(1000, Math.trunc(taskPriority)));
+/**
+ * Size classes within one task priority level (libs/routing's shortest-first policy): class 0
+ * holds calls promoted after waiting (aging), classes 1 to 61 expected answer lengths of 1 to
+ * 32768 tokens, four classes per doubling.
+ */
+export const SIZE_CLASSES = 62;
+/** The class of a call whose answer length nothing predicts: the middle of classes 1 to 61 (181 to 215 tokens). */
+export const NEUTRAL_SIZE_CLASS = 31;
+
+/**
+ * BullMQ priority (1 is BullMQ's highest, at most 2001 * SIZE_CLASSES = 124062, far below its
+ * limit of 2^21 - 1) from a task priority (-1000..1000, higher first; NaN counts as 0) and a
+ * size class within its level (lower first): every class of a higher task priority goes before
+ * any class of a lower one. Reading a task priority back: 1000 - floor((p - 1) / SIZE_CLASSES).
+ */
+export function bullPriority(taskPriority: number, sizeClass: number = NEUTRAL_SIZE_CLASS): number {
+  const level = Number.isNaN(taskPriority) ? 0 : Math.max(-1000, Math.min(1000, Math.trunc(taskPriority)));
+  const size = Number.isNaN(sizeClass)
+    ? NEUTRAL_SIZE_CLASS
+    : Math.max(0, Math.min(SIZE_CLASSES - 1, Math.trunc(sizeClass)));
+  return (1000 - level) * SIZE_CLASSES + size + 1;
 }
 
 /** The Redis pub/sub channel on which routers ask workers to cancel running calls. */

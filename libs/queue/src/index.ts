@@ -11,4 +11,5 @@ export { shadowStatsKey, specialistQueueName } from './queue-names.js';
 export * from './call-protocol.js';
 export * from './chat-types.js';
 export * from './stream-deltas.js';
+export { replyPopper, replyPusher } from './reply-list.js';
 export { isRedisUnreachable, logRedisErrors } from './redis-errors.js';

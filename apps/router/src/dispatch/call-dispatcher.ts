@@ -34,6 +34,7 @@ import { jobIdFor, requestFingerprint } from './dispatch-decisions.js';
 import { JobRunner, type CallJobBase, type JobAnswer } from './job-runner.js';
 import type { QueueRegistry } from './queue-registry.js';
 import { repairMessages } from './repair.js';
+import { AnswerSizes } from './answer-sizes.js';
 import { ServiceTimes } from './service-times.js';
 import { ShadowCalls, type ShadowResult } from './shadow-calls.js';
 
@@ -115,6 +116,7 @@ interface CallInFlight {
 export class CallDispatcher {
   private readonly runner: JobRunner;
   private readonly serviceTimes = new ServiceTimes();
+  private readonly answerSizes = new AnswerSizes();
   private readonly shadows: ShadowCalls;
   private readonly random: () => number;
 
@@ -317,12 +319,22 @@ export class CallDispatcher {
     fallBackIfNoReplicaInMs?: number,
   ): Promise<JobAnswer> {
     flight.options.onAnswerer?.({ specialist: route.specialist, tier, ...(reason ? { fallbackReason: reason } : {}) });
+    // Shortest expected first within the call's priority level, from what this Specialist (the
+    // fallback's own, on that tier) answered lately; promoted if it waits too long.
+    const order = this.answerSizes.order(
+      route.specialist,
+      flight.base.task,
+      flight.priority,
+      flight.base.params,
+      flight.deadline - Date.now(),
+    );
     const answer = await this.runner.run({
       route,
       base: flight.base,
       ...(flight.jobId ? { jobId: flight.jobId } : {}),
       ...(flight.call.idempotencyKey ? { idempotencyKey: flight.call.idempotencyKey } : {}),
-      priority: flight.priority,
+      bullPriority: order.bullPriority,
+      ...(order.promote ? { promote: order.promote } : {}),
       deadline: flight.deadline,
       ...(flight.onDelta ? { onDelta: flight.onDelta } : {}),
       ...(flight.options.cancelled ? { cancelled: flight.options.cancelled } : {}),
@@ -333,6 +345,7 @@ export class CallDispatcher {
     });
     this.deps.observer.onAnswered(route.specialist, answer.result);
     this.serviceTimes.observe(route.specialist, answer.result.timings.serviceMs);
+    this.answerSizes.observe(route.specialist, flight.base.task, answer.result);
     return answer;
   }
 

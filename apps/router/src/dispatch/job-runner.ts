@@ -39,7 +39,13 @@ export interface JobPlan {
   /** The job id for an idempotent call (a retry finds the earlier job); a fresh id otherwise. */
   jobId?: string;
   idempotencyKey?: string;
-  priority: number;
+  /** The job's BullMQ priority (libs/queue's bullPriority: task priority level, then size class). */
+  bullPriority: number;
+  /**
+   * If no worker has taken the job `afterMs` after the call arrived, its priority becomes
+   * `bullPriority` (libs/routing's queueOrder: the head of its level), so it is not starved.
+   */
+  promote?: { afterMs: number; bullPriority: number };
   /** Absolute deadline (epoch ms). */
   deadline: number;
   onDelta?: (delta: StreamDelta) => void;
@@ -120,6 +126,7 @@ export class JobRunner {
     const onCancel = (): void =>
       this.withdraw(pending, cancelIsTheDeadline(Date.now(), now, deadline) ? 'deadline' : 'cancelled');
     plan.cancelled?.addEventListener('abort', onCancel, { once: true });
+    let promote: NodeJS.Timeout | undefined;
     try {
       const data: CallJobData = {
         ...plan.base,
@@ -130,12 +137,18 @@ export class JobRunner {
         enqueuedAt: now,
         stream: plan.onDelta !== undefined,
       };
-      await this.enqueue(pending, data, plan.priority, plan.idempotencyKey);
+      const job = await this.enqueue(pending, data, plan.bullPriority, plan.idempotencyKey);
       if (!pending.isSettled) plan.onQueued?.();
+      const promotion = plan.promote;
+      if (job && promotion && !pending.isSettled) {
+        const delay = Math.max(0, promotion.afterMs - (Date.now() - now));
+        promote = setTimeout(() => void this.promote(pending, job, promotion.bullPriority), delay);
+      }
       return { jobId, result: await pending.result };
     } finally {
       clearTimeout(timer);
       clearTimeout(giveUp);
+      clearTimeout(promote);
       plan.cancelled?.removeEventListener('abort', onCancel);
       this.pending.delete(callId);
     }
@@ -165,10 +178,34 @@ export class JobRunner {
     );
   }
 
-  private async enqueue(pending: PendingCall, data: CallJobData, priority: number, key?: string): Promise<void> {
+  /**
+   * A call that waited its promotion delay moves ahead in its level (one command, only for the
+   * calls that wait that long). On a job a worker already holds, or one that just finished,
+   * BullMQ only rewrites the hash's priority field: harmless. Redis away, or the job gone:
+   * the call keeps its place.
+   */
+  private async promote(pending: PendingCall, job: Job, priority: number): Promise<void> {
+    if (pending.isSettled || pending.withdrawing) return;
+    try {
+      // FIFO in the promoted class (lifo: false): calls promoted earlier go first, so none of
+      // them can be overtaken for ever by later promotions.
+      await job.changePriority({ priority, lifo: false });
+    } catch {
+      // The call keeps its place; its deadline bounds the wait.
+    }
+  }
+
+  /** Queues the job; the Job added (undefined when the call ended first). */
+  private async enqueue(
+    pending: PendingCall,
+    data: CallJobData,
+    priority: number,
+    key?: string,
+  ): Promise<Job | undefined> {
     const queue = this.deps.queues.queue(pending.queueName);
+    let job: Job | undefined;
     const add = async (): Promise<void> => {
-      await queue.add(CALL_JOB_NAME, data, callJobOptions(pending.jobId, priority));
+      job = await queue.add(CALL_JOB_NAME, data, { ...callJobOptions(pending.jobId), priority });
     };
     pending.requeue = add;
     // Counted before the add returns, so calls arriving in the same moment see each other in
@@ -180,27 +217,28 @@ export class JobRunner {
     } finally {
       adding(added);
     }
-    if (!added) return;
-    if (key === undefined) return;
+    if (!added) return undefined;
+    if (key === undefined) return job;
     // Same key as an earlier call: BullMQ kept the earlier job. Answer from it, or run again
     // if it failed (a failure is not an answer worth repeating); another request under the
     // same key is refused (jobs queued before fingerprints existed carry none: trusted).
-    const found = await this.untilRedisAnswers(pending, () => queue.getJob(pending.jobId));
-    const job = found?.value;
-    const earlier = job?.data as CallJobData | undefined;
-    if (!job || earlier?.callId === pending.callId) return;
+    const found = (await this.untilRedisAnswers(pending, () => queue.getJob(pending.jobId)))?.value;
+    const earlier = found?.data as CallJobData | undefined;
+    if (!found || earlier?.callId === pending.callId) return job;
     if (earlier?.requestFingerprint && earlier.requestFingerprint !== data.requestFingerprint) {
       throw keyReused(key, data.task);
     }
-    if (job.failedReason) {
+    if (found.failedReason) {
       await this.untilRedisAnswers(pending, async () => {
-        await job.remove();
+        await found.remove();
         await add();
       });
-      return;
+      return job;
     }
-    if (job.finishedOn) pending.complete(job.returnvalue as CallResult);
+    if (found.finishedOn) pending.complete(found.returnvalue as CallResult);
     else void this.follow(pending);
+    // An earlier call's job: that call promotes it.
+    return undefined;
   }
 
   /**

@@ -1,28 +1,31 @@
 import type { LoggerService } from '@nestjs/common';
-import type { CallReply, RedisClient } from '@slm-fleet/queue';
+import { replyPopper, type CallReply, type RedisClient } from '@slm-fleet/queue';
 
-/** Replies taken per LPOP after a BLPOP wakes up: drains a burst in few round trips. */
+/** Replies taken per wake-up at most: drains a burst in few round trips. */
 const DRAIN_BATCH = 256;
 /** BLPOP timeout: bounds how long a stop waits for the loop. */
 const BLOCK_SECONDS = 1;
 
 /**
- * Reads this router's reply list: BLPOP for the first reply, then LPOP in batches until the
- * list is empty. Runs on its own connection (a blocking command holds it) and keeps going
+ * Reads this router's reply list: one blocking pop of up to DRAIN_BATCH replies at a time.
+ * Runs on its own connection (a blocking command holds it) and keeps going
  * through Redis restarts: ioredis reconnects and the loop carries on.
  */
 export class ReplyListener {
   private running = false;
   private loop: Promise<void> | undefined;
+  private readonly pop: () => Promise<string[]>;
 
   constructor(
     private readonly connection: RedisClient,
-    private readonly key: string,
+    key: string,
     private readonly onReply: (reply: CallReply) => void,
     private readonly logger: LoggerService,
     /** Called after a failed read: replies may have been lost while Redis was away. */
     private readonly onTrouble: () => void,
-  ) {}
+  ) {
+    this.pop = replyPopper(connection, key, DRAIN_BATCH, BLOCK_SECONDS);
+  }
 
   start(): void {
     this.running = true;
@@ -45,15 +48,7 @@ export class ReplyListener {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const first = await this.connection.blpop(this.key, BLOCK_SECONDS);
-        if (!first) continue;
-        this.deliver(first[1]);
-        for (;;) {
-          const batch = await this.connection.lpop(this.key, DRAIN_BATCH);
-          if (!batch || batch.length === 0) break;
-          for (const raw of batch) this.deliver(raw);
-          if (batch.length < DRAIN_BATCH) break;
-        }
+        for (const raw of await this.pop()) this.deliver(raw);
       } catch (error) {
         if (!this.running) break;
         this.logger.warn?.({ msg: 'reading replies failed; retrying', error: (error as Error).message });

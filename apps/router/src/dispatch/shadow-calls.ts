@@ -1,12 +1,23 @@
 import type { LoggerService } from '@nestjs/common';
 import type { SchemaValidators } from '@slm-fleet/calls';
-import { shadowStatsKey, type CallResult, type RedisClient, type ToolDefinition } from '@slm-fleet/queue';
+import {
+  SIZE_CLASSES,
+  bullPriority,
+  shadowStatsKey,
+  type CallResult,
+  type RedisClient,
+  type ToolDefinition,
+} from '@slm-fleet/queue';
 import { compareAnswers, sendToShadow, type TaskRoute } from '@slm-fleet/routing';
 import type { CallJobBase, JobRunner } from './job-runner.js';
 import type { QueueRegistry } from './queue-registry.js';
 
-/** The lowest task priority: a shadow call never goes before a live one. */
-const SHADOW_PRIORITY = -1000;
+/**
+ * The last BullMQ priority: the lowest task priority's longest size class, never promoted, so
+ * a shadow call never goes before a live one (it shares its place only with live calls of
+ * priority -1000 expected to run 32768 tokens, in arrival order).
+ */
+const SHADOW_BULL_PRIORITY = bullPriority(-1000, SIZE_CLASSES - 1);
 /** A task's agreement counters outlive a quiet week, not more. */
 const STATS_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -59,7 +70,7 @@ export class ShadowCalls {
         route: shadow.route,
         base: call.base,
         ...(call.jobId ? { jobId: call.jobId } : {}),
-        priority: SHADOW_PRIORITY,
+        bullPriority: SHADOW_BULL_PRIORITY,
         // At the lowest priority it may wait longer than the live call; it still ends.
         deadline: Math.max(call.deadline, now + call.task.timeoutMs),
       })

@@ -19,9 +19,9 @@
 // added it):
 // - getRanges(['wait'], 0, 0, true) is the next job of the FIFO wait list, the oldest there.
 // - The router gives every call a BullMQ priority (bullPriority, always >= 1), so calls sit in
-//   the `prioritized` sorted set, ordered by priority and then arrival. Its first id is the
-//   next job to run: the oldest of the highest priority queued, not necessarily the oldest
-//   call (a lower-priority one can wait longer). Reading the first OLDEST_SAMPLE ids and taking
+//   the `prioritized` sorted set, ordered by task priority, then expected answer length (a
+//   size class), then arrival. Its first id is the next job to run, not necessarily the
+//   oldest call (a lower-priority or longer one can wait longer). Reading the first OLDEST_SAMPLE ids and taking
 //   the smallest timestamp is exact while no more than that many wait, and a lower bound on the
 //   age beyond; a backlog that large scales on its count anyway.
 // Read counts first, then the jobs: a job taken in between leaves a count without a timestamp,
