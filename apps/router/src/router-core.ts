@@ -62,7 +62,12 @@ export class RouterCore {
   ) {
     this.maxRequestBytes = settings.maxRequestBytes;
     const redisOptions = { url: settings.redisUrl, cluster: settings.redisCluster ?? false };
-    this.redis = connectRedis({ ...redisOptions, connectionName: 'slm-fleet-router', failFast: true });
+    this.redis = connectRedis({
+      ...redisOptions,
+      connectionName: 'slm-fleet-router',
+      failFast: true,
+      autoPipelining: true,
+    });
     this.replyConnection = connectRedis({ ...redisOptions, connectionName: 'slm-fleet-router-replies' });
     logRedisErrors(this.redis, logger, 'router');
     logRedisErrors(this.replyConnection, logger, 'router-replies');

@@ -1,5 +1,5 @@
 import {
-  expectedRemainingMs,
+  endsWithinLead,
   leadMsOf,
   mayTakeNext,
   nextMeanFetchMs,
@@ -48,14 +48,12 @@ export class LookaheadGate {
     };
   }
 
-  /** Whether a fetch could go now without waiting. A waiting fetch goes first: two at once would take two calls for one slot. */
-  private mayTakeNow(): boolean {
-    return !this.closed && this.waiters.length === 0 && this.unstarted === 0 && mayTakeNext(this.state());
-  }
-
-  /** A fetch now, if one may go (BullMQ's fetch-next on completion, a look-ahead); `fetched` ends it. */
+  /**
+   * A fetch now, if one may go (BullMQ's fetch-next on completion, a look-ahead); `fetched`
+   * ends it. Counted at once, so a waiting fetch that wakes next sees it.
+   */
   tryTake(): Ticket | undefined {
-    return this.mayTakeNow() ? this.ticket() : undefined;
+    return !this.closed && mayTakeNext(this.state()) ? this.ticket() : undefined;
   }
 
   /**
@@ -64,12 +62,11 @@ export class LookaheadGate {
    * waits here) or the gate is closed.
    */
   async take(): Promise<Ticket | false> {
-    if (this.closed || this.unstarted > 0) return false;
-    while (!mayTakeNext(this.state())) {
+    for (;;) {
+      if (this.closed || this.unstarted > 0) return false;
+      if (mayTakeNext(this.state())) return this.ticket();
       await new Promise<void>((resolve) => this.waiters.push(resolve));
-      if (this.closed) return false;
     }
-    return this.ticket();
   }
 
   private ticket(): Ticket {
@@ -111,14 +108,17 @@ export class LookaheadGate {
     call.lastTokenAt = now;
     call.tokens++;
     // Only a call near its end can open the gate: the whole count is taken only then.
-    if ((expectedRemainingMs(call, now) ?? Infinity) <= leadMsOf(this.meanFetchMs)) this.poke(true);
+    if (endsWithinLead(call, leadMsOf(this.meanFetchMs), now)) this.poke(true);
   }
 
-  /** The call's engine work is over (answered, failed or handed back): its slot is free. */
+  /**
+   * The call's engine work is over (answered, failed or handed back): its slot is free. A
+   * waiting fetch is woken only once BullMQ has finished the job (`released`): the completion
+   * fetches the successor itself, in the same round trip, when it may.
+   */
   ended(jobId: string): void {
     const call = this.held.get(jobId);
     if (call) call.ended = true;
-    this.poke(false);
   }
 
   /** BullMQ finished with the call (stored its end). */
@@ -141,7 +141,8 @@ export class LookaheadGate {
   private poke(lookahead: boolean): void {
     if (this.closed) return;
     if (this.waiters.length > 0) {
-      if (mayTakeNext(this.state())) this.wake();
+      // A held call still to be started: the waiting loop must give up and start it.
+      if (this.unstarted > 0 || mayTakeNext(this.state())) this.wake();
     } else if (
       lookahead &&
       // With a slot free BullMQ's own loop is fetching: a look-ahead is for busy slots only.

@@ -38,6 +38,7 @@ describe('mayTakeNext', () => {
     ['a free slot', state([call(2, 300)], 2), true],
     ['the only slot busy for long', state([call(2, 300)], 1), false],
     ['the only slot frees within the lead: follow it early', state([call(297, 300)], 1), true],
+    ['ends within a millisecond: its completion fetches the next', state([call(299, 300)], 1), false],
     ['ended, not yet stored: its slot is free', state([ENDED], 1), true],
     ['one early follower already held', state([call(297, 300), call(0, 300)], 1), false],
     ['a fetch under way counts as a busy slot', state([call(297, 300)], 1, 1), false],

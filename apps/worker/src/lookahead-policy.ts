@@ -46,11 +46,23 @@ export interface TakeState {
 }
 
 /**
- * Engine slots that stay busy for longer than a fetch takes: calls not known to end within
- * leadMs (a call that has not produced two tokens counts as busy), plus fetches under way.
+ * Whether the call's slot counts as free for the next fetch: it ended, or it ends within the
+ * lead but not within LEAD.minAheadMs. A call that ends sooner than that is left to BullMQ,
+ * which fetches its successor with the completion, in the same round trip: a look-ahead would
+ * save nothing and cost a round trip of its own.
+ */
+export function endsWithinLead(call: CallProgress, leadMs: number, now: number): boolean {
+  if (call.ended) return true;
+  const remaining = expectedRemainingMs(call, now);
+  return remaining !== undefined && remaining > LEAD.minAheadMs && remaining <= leadMs;
+}
+
+/**
+ * Engine slots that stay busy: calls not known to end within leadMs (one that has not
+ * produced two tokens counts as busy), plus fetches under way.
  */
 export function slotsBusyBeyondLead(state: TakeState): number {
-  const busy = state.held.filter((call) => !((expectedRemainingMs(call, state.now) ?? Infinity) <= state.leadMs));
+  const busy = state.held.filter((call) => !endsWithinLead(call, state.leadMs, state.now));
   return busy.length + state.fetching;
 }
 
@@ -69,6 +81,8 @@ export const LEAD = {
   factor: 2,
   /** Weight of a new fetch time in the mean. */
   weight: 0.2,
+  /** A call ending sooner than this is followed by its completion, not ahead of it. */
+  minAheadMs: 1,
 } as const;
 
 export function nextMeanFetchMs(meanMs: number | undefined, fetchMs: number): number {

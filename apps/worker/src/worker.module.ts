@@ -51,6 +51,7 @@ export class WorkerModule {
           url: settings.redisUrl,
           cluster: settings.redisCluster,
           connectionName: 'slm-fleet-worker-replies',
+          autoPipelining: true,
         }),
       ],
       controllers: [DrainController],
