@@ -30,6 +30,10 @@ RUN --mount=type=cache,target=/root/.npm \
 # Of each workspace package keep its manifest, its compiled dist/, the CLI's bin/ and its own
 # node_modules/ (npm nests a dependency there when its version differs from the root's):
 # sources, build info and source maps stay behind.
+# The image's package list (/app/packages.txt, name@version a line): what the pruned
+# node_modules holds, nested copies included. `npm sbom` was tried: it leaves out most
+# dependencies of workspace packages (bullmq, ioredis, grpc-js), so it is not used.
+RUN npm ls --omit=dev --all --parseable --long | sed -e 's/^[^:]*://' -e 's/:.*$//' | sort -u > /src/packages.txt
 RUN find apps libs -mindepth 2 -maxdepth 2 \
       ! -name dist ! -name bin ! -name node_modules ! -name package.json -exec rm -rf {} + \
  && find apps/*/dist libs/*/dist -type f \( -name '*.tsbuildinfo' -o -name '*.map' \) -delete
@@ -49,7 +53,7 @@ RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack 
 WORKDIR /app
 # Owned by root and read-only to the service user. node_modules/@slm-fleet/* are symlinks into
 # apps/ and libs/, so the layout is kept as it is in the repository.
-COPY --from=build /src/package.json ./
+COPY --from=build /src/package.json /src/packages.txt ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/apps ./apps
 COPY --from=build /src/libs ./libs

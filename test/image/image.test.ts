@@ -3,9 +3,9 @@
 // read-only root filesystem, no capabilities, no privilege escalation. The host network and
 // 127.0.0.1 keep everything on loopback, against the platform's Redis and API server.
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,68 @@ describe('the image, run as the chart runs it', () => {
     expect(stdout).toMatch(/Usage: slm-fleet/);
     expect(await podman('image', 'inspect', '--format', '{{.Config.User}}', IMAGE)).toBe('65532:65532');
   });
+
+  it("lists its packages: the lockfile's production versions, no development tool", async () => {
+    const list = (
+      await podman('run', '--rm', ...AS_THE_CHART, '--entrypoint', 'cat', IMAGE, '/app/packages.txt')
+    ).split('\n');
+    const lock = JSON.parse(await readFile(join(repoRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string }>;
+    };
+    for (const name of ['bullmq', 'ioredis', '@grpc/grpc-js', '@kubernetes/client-node']) {
+      expect(list).toContain(`${name}@${lock.packages[`node_modules/${name}`]?.version}`);
+    }
+    expect(list.filter((line) => /^(vitest|typescript|eslint|prettier)@/.test(line))).toEqual([]);
+  });
+
+  it('keeps planted secrets out: the build context never holds them, so the image does not', async () => {
+    // A copy of the repository's files (what `docker build .` would send), with secrets planted
+    // where .dockerignore must catch them, built as an image of its own.
+    const context = await mkdtemp(join(tmpdir(), 'slm-fleet-context-'));
+    const token = `planted-secret-${env().namespace}`;
+    const planted = ['.env', 'apps/router/.env.local', 'apps/cli/bin/.npmrc', 'libs/queue/src/tls.key', 'id_rsa'];
+    const image = `slm-fleet-planted:${env().namespace}`.slice(0, 120);
+    try {
+      const files = (await run('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: repoRoot })).stdout
+        .split('\0')
+        .filter(Boolean);
+      for (const file of files) {
+        await mkdir(dirname(join(context, file)), { recursive: true });
+        await copyFile(join(repoRoot, file), join(context, file)).catch(() => undefined); // deleted, not yet committed
+      }
+      for (const file of planted) await writeFile(join(context, file), `KEY=${token}\n`);
+      await run(script, ['build'], {
+        timeout: 900_000,
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, SLM_FLEET_IMAGE: image, SLM_FLEET_IMAGE_CONTEXT: context },
+      });
+      const grep = (needle: string) =>
+        run(script, [
+          'run',
+          '--rm',
+          '--user',
+          '0:0',
+          '--entrypoint',
+          'grep',
+          image,
+          '-rl',
+          '--exclude-dir=proc',
+          '--exclude-dir=sys',
+          '--exclude-dir=dev',
+          needle,
+          '/',
+        ]).then(
+          ({ stdout }) => stdout.trim(),
+          (error: { code?: number; stdout?: string }) => (error.code === 1 ? '' : Promise.reject(error)),
+        );
+      // The search works (it finds what is there), and finds no planted secret anywhere.
+      expect(await grep('"name": "slm-fleet"')).toContain('/app/package.json');
+      expect(await grep(token)).toBe('');
+    } finally {
+      await podman('rmi', '-f', image).catch(() => undefined);
+      await rm(context, { recursive: true, force: true });
+    }
+  }, 900_000);
 
   it('passes a call through a router and a worker in containers to a simulator in a container', async () => {
     const { namespace, redisUrl, queuePrefix } = env();
