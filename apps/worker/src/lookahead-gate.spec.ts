@@ -32,7 +32,7 @@ describe('LookaheadGate', () => {
     const waiting = gate.take().then((ticket) => (taken = ticket !== false));
     await Promise.resolve();
     expect(taken).toBe(false);
-    // Not yet: 4 tokens (4 ms) left, and the lead is the 2 ms floor (the last fetch took no time).
+    // Not yet: 4 tokens (4 ms) left, and the lead is the 3 ms floor (the last fetch took no time).
     for (let i = 0; i < 286; i++) {
       clock.now += 1;
       gate.progress('a');

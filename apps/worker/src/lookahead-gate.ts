@@ -1,6 +1,7 @@
 import {
   endsWithinLead,
   leadMsOf,
+  msUntilLead,
   mayTakeNext,
   nextMeanFetchMs,
   type CallProgress,
@@ -24,7 +25,11 @@ export class LookaheadGate {
   private unstarted = 0;
   private fetching = 0;
   private meanFetchMs: number | undefined;
+  /** When each held call's fetch began, until its processing begins. */
+  private readonly fetchedSince = new Map<string, number>();
   private waiters: (() => void)[] = [];
+  /** Per held call, a look again at when its end comes within the lead between two tokens. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private closed = false;
   /** Called when a held call nears its end and no fetch waits: take the next call now. */
   onLookahead: () => void = () => undefined;
@@ -78,10 +83,10 @@ export class LookaheadGate {
         if (done) return;
         done = true;
         this.fetching--;
-        this.meanFetchMs = nextMeanFetchMs(this.meanFetchMs, this.now() - started);
         if (jobId !== undefined && !this.held.has(jobId)) {
           this.held.set(jobId, { tokens: 0, ended: false });
           this.unstarted++;
+          this.fetchedSince.set(jobId, started);
         }
         this.poke(false);
       },
@@ -95,6 +100,13 @@ export class LookaheadGate {
 
   /** The call's processing began: its max_tokens makes its end predictable. */
   begin(jobId: string, maxTokens: number | undefined): void {
+    // A fetch lasts until its call reaches the engine: the round trip, then BullMQ and the
+    // processor handing it over. That whole time is what a look-ahead must be early by.
+    const fetchedAt = this.fetchedSince.get(jobId);
+    if (fetchedAt !== undefined) {
+      this.fetchedSince.delete(jobId);
+      this.meanFetchMs = nextMeanFetchMs(this.meanFetchMs, this.now() - fetchedAt);
+    }
     const call = this.held.get(jobId);
     if (call && maxTokens !== undefined) call.maxTokens = maxTokens;
   }
@@ -107,8 +119,32 @@ export class LookaheadGate {
     call.firstTokenAt ??= now;
     call.lastTokenAt = now;
     call.tokens++;
+    this.clearTimer(jobId);
+    const leadMs = leadMsOf(this.meanFetchMs);
     // Only a call near its end can open the gate: the whole count is taken only then.
-    if (endsWithinLead(call, leadMsOf(this.meanFetchMs), now)) this.poke(true);
+    if (endsWithinLead(call, leadMs, now)) this.poke(true);
+    else this.lookAgain(jobId, call, leadMs, now);
+  }
+
+  /** Tokens further apart than the lead: look again when the end comes within it. */
+  private lookAgain(jobId: string, call: CallProgress, leadMs: number, now: number): void {
+    const inMs = msUntilLead(call, leadMs, now);
+    if (inMs === undefined) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(jobId);
+      if (call.ended) return;
+      call.dueNow = true;
+      this.poke(true);
+    }, Math.ceil(inMs));
+    timer.unref();
+    this.timers.set(jobId, timer);
+  }
+
+  private clearTimer(jobId: string): void {
+    const timer = this.timers.get(jobId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(jobId);
   }
 
   /**
@@ -119,17 +155,22 @@ export class LookaheadGate {
   ended(jobId: string): void {
     const call = this.held.get(jobId);
     if (call) call.ended = true;
+    this.clearTimer(jobId);
   }
 
   /** BullMQ finished with the call (stored its end). */
   released(jobId: string): void {
     this.held.delete(jobId);
+    this.fetchedSince.delete(jobId);
+    this.clearTimer(jobId);
     this.poke(false);
   }
 
   /** Stops: waiting fetches give up. */
   close(): void {
     this.closed = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
     this.wake();
   }
 

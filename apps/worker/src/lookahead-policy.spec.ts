@@ -4,6 +4,7 @@ import {
   expectedRemainingMs,
   leadMsOf,
   mayTakeNext,
+  msUntilLead,
   nextMeanFetchMs,
   type CallProgress,
 } from './lookahead-policy.js';
@@ -32,6 +33,26 @@ describe('expectedRemainingMs', () => {
   });
 });
 
+describe('msUntilLead', () => {
+  /** A call at 20 ms a token, `tokens` of `maxTokens`, the last one at t=1000. */
+  const slow = (tokens: number, maxTokens: number): CallProgress => ({
+    tokens,
+    maxTokens,
+    firstTokenAt: 1000 - 20 * (tokens - 1),
+    lastTokenAt: 1000,
+    ended: false,
+  });
+  it.each([
+    ['one token left: the window opens before the next token', slow(9, 10), 5, 1000, 15],
+    ['later the same gap, less the time passed', slow(9, 10), 5, 1004, 11],
+    ['two tokens left: the next token comes first', slow(8, 10), 5, 1000, undefined],
+    ['already within the lead', slow(10, 10), 5, 1000, undefined],
+    ['no max_tokens: unknown', { ...slow(9, 10), maxTokens: undefined }, 5, 1000, undefined],
+  ])('%s', (_name, progress, lead, now, expected) => {
+    expect(msUntilLead(progress, lead, now)).toBe(expected);
+  });
+});
+
 describe('mayTakeNext', () => {
   const state = (held: CallProgress[], slots: number, fetching = 0) => ({ held, slots, fetching, leadMs: 5, now: 100 });
   it.each([
@@ -39,6 +60,7 @@ describe('mayTakeNext', () => {
     ['the only slot busy for long', state([call(2, 300)], 1), false],
     ['the only slot frees within the lead: follow it early', state([call(297, 300)], 1), true],
     ['ends within a millisecond: its completion fetches the next', state([call(299, 300)], 1), false],
+    ['looked at again when due (a timer that fired late)', state([{ ...call(299, 300), dueNow: true }], 1), true],
     ['ended, not yet stored: its slot is free', state([ENDED], 1), true],
     ['one early follower already held', state([call(297, 300), call(0, 300)], 1), false],
     ['a fetch under way counts as a busy slot', state([call(297, 300)], 1, 1), false],

@@ -16,6 +16,8 @@ export interface CallProgress {
   lastTokenAt?: number;
   /** The call's processing has ended: its engine slot is free. */
   ended: boolean;
+  /** The worker looked again at the moment its end came within the lead (see msUntilLead). */
+  dueNow?: boolean;
 }
 
 /**
@@ -52,9 +54,27 @@ export interface TakeState {
  * save nothing and cost a round trip of its own.
  */
 export function endsWithinLead(call: CallProgress, leadMs: number, now: number): boolean {
-  if (call.ended) return true;
+  // A look again between tokens is timed for the lead, but a timer may fire late: it counts.
+  if (call.ended || call.dueNow) return true;
   const remaining = expectedRemainingMs(call, now);
   return remaining !== undefined && remaining > LEAD.minAheadMs && remaining <= leadMs;
+}
+
+/**
+ * Ms from now until the call's end comes within the lead, when that happens before its next
+ * token is due; undefined otherwise (already within it, unknown, or a token comes first). An
+ * engine whose tokens are further apart than the lead (10-30 ms a token on a GPU against a few
+ * ms of lead) would otherwise skip the window between two tokens: the worker looks again then.
+ */
+export function msUntilLead(call: CallProgress, leadMs: number, now: number): number | undefined {
+  const remaining = expectedRemainingMs(call, now);
+  const { tokens, firstTokenAt, lastTokenAt } = call;
+  if (remaining === undefined || remaining <= leadMs || firstTokenAt === undefined || lastTokenAt === undefined) {
+    return undefined;
+  }
+  const perTokenMs = (lastTokenAt - firstTokenAt) / (tokens - 1);
+  const untilLead = remaining - leadMs;
+  return untilLead < perTokenMs - (now - lastTokenAt) ? untilLead : undefined;
 }
 
 /**
@@ -75,8 +95,8 @@ export function mayTakeNext(state: TakeState): boolean {
 export const LEAD = {
   /** Before any fetch is timed; about a Redis round trip and a scheduling delay on a busy node. */
   initialMs: 5,
-  /** Never under this: a fetch is never free. */
-  floorMs: 2,
+  /** Never under this: a fetch is never free, and a timer may fire a millisecond late. */
+  floorMs: 3,
   /** Twice the mean fetch time: a fetch slower than average still lands before the slot frees. */
   factor: 2,
   /** Weight of a new fetch time in the mean. */
