@@ -10,35 +10,14 @@ import {
   type ServiceFit,
   type ServicePoint,
 } from '@slm-fleet/routing';
+import { RecentWindow } from './recent-window.js';
 
 /** How many recent answers are kept per Specialist and per task on it. */
 const RECENT_ANSWERS = 100;
-/** How many answers may pass before the stats are computed again (every answer until then). */
-const RECOMPUTE_EVERY = 10;
-
-/** A ring of the last RECENT_ANSWERS values, with stats recomputed every RECOMPUTE_EVERY. */
-class Recent<T, S> {
-  private readonly values: T[] = [];
-  private next = 0;
-  private sinceComputed = 0;
-  stats: S | undefined;
-
-  constructor(private readonly compute: (values: readonly T[]) => S | undefined) {}
-
-  add(value: T): void {
-    this.values[this.next] = value;
-    this.next = (this.next + 1) % RECENT_ANSWERS;
-    // Sorting 100 numbers per answer is cheap, but not free at thousands of calls a second.
-    if (this.values.length <= RECOMPUTE_EVERY || ++this.sinceComputed >= RECOMPUTE_EVERY) {
-      this.stats = this.compute(this.values);
-      this.sinceComputed = 0;
-    }
-  }
-}
 
 interface SpecialistAnswers {
-  service: Recent<ServicePoint, ServiceFit>;
-  tasks: Map<string, Recent<AnswerLength, AnswerLengthStats>>;
+  service: RecentWindow<ServicePoint, ServiceFit>;
+  tasks: Map<string, RecentWindow<AnswerLength, AnswerLengthStats>>;
 }
 
 /**
@@ -56,12 +35,12 @@ export class AnswerSizes {
     if (!(typeof tokens === 'number' && tokens >= 0 && Number.isFinite(tokens))) return;
     let entry = this.specialists.get(specialist);
     if (!entry) {
-      entry = { service: new Recent(fitServiceTimes), tasks: new Map() };
+      entry = { service: new RecentWindow(RECENT_ANSWERS, fitServiceTimes), tasks: new Map() };
       this.specialists.set(specialist, entry);
     }
     let lengths = entry.tasks.get(task);
     if (!lengths) {
-      lengths = new Recent(answerLengthStats);
+      lengths = new RecentWindow(RECENT_ANSWERS, answerLengthStats);
       entry.tasks.set(task, lengths);
     }
     lengths.add({ tokens, natural: result.finishReason !== 'length' });

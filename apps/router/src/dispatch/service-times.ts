@@ -1,14 +1,5 @@
 import { RECENT_SERVICE_WINDOW, recentServiceStats } from '@slm-fleet/routing';
-
-/** How many answers may pass before a Specialist's mean and tail are computed again. */
-const RECOMPUTE_EVERY = 10;
-
-interface Recent {
-  times: number[];
-  next: number;
-  sinceComputed: number;
-  stats: { mean: number; tail: number } | undefined;
-}
+import { RecentWindow } from './recent-window.js';
 
 /**
  * The service times each Specialist's replicas took on the last 100 calls this router saw: their
@@ -17,22 +8,16 @@ interface Recent {
  * window and quantile as bench:autoscaling's overflow policy (libs/routing's recentServiceStats).
  */
 export class ServiceTimes {
-  private readonly recent = new Map<string, Recent>();
+  private readonly recent = new Map<string, RecentWindow<number, { mean: number; tail: number }>>();
 
   observe(specialist: string, serviceMs: number): void {
     if (!(serviceMs >= 0)) return;
-    let entry = this.recent.get(specialist);
-    if (!entry) {
-      entry = { times: [], next: 0, sinceComputed: 0, stats: undefined };
-      this.recent.set(specialist, entry);
+    let window = this.recent.get(specialist);
+    if (!window) {
+      window = new RecentWindow(RECENT_SERVICE_WINDOW, (times) => recentServiceStats(times));
+      this.recent.set(specialist, window);
     }
-    entry.times[entry.next] = serviceMs;
-    entry.next = (entry.next + 1) % RECENT_SERVICE_WINDOW;
-    // Sorting 100 numbers per answer is cheap, but not free at thousands of calls a second.
-    if (entry.stats === undefined || ++entry.sinceComputed >= RECOMPUTE_EVERY) {
-      entry.stats = recentServiceStats(entry.times);
-      entry.sinceComputed = 0;
-    }
+    window.add(serviceMs);
   }
 
   /** The mean and tail (ms), or nothing before the first answer. */
