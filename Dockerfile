@@ -38,18 +38,28 @@ RUN find apps libs -mindepth 2 -maxdepth 2 \
       ! -name dist ! -name bin ! -name node_modules ! -name package.json -exec rm -rf {} + \
  && find apps/*/dist libs/*/dist -type f \( -name '*.tsbuildinfo' -o -name '*.map' \) -delete
 
+# ---- runtime root: Node.js and the C libraries it loads, nothing else -----------------------
+# No shell, no package manager, no coreutils: what runs in the image is node. The libraries are
+# the ones the node binary links (ldd; glibc's resolver, files and dns included since 2.34).
+# /etc holds a passwd and group naming uid/gid 65532, so os.userInfo() works.
+FROM ${NODE_IMAGE} AS runtime-root
+RUN mkdir -p /rootfs/usr/local/bin /rootfs/etc /rootfs/tmp \
+ && cp /usr/local/bin/node /rootfs/usr/local/bin/node \
+ && ldd /usr/local/bin/node | grep -o '/[^ ]*' | sort -u | xargs -I{} cp --parents -L {} /rootfs \
+ && printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > /rootfs/etc/passwd \
+ && printf 'root:x:0:\nnonroot:x:65532:\n' > /rootfs/etc/group \
+ && printf 'hosts: files dns\n' > /rootfs/etc/nsswitch.conf \
+ && chmod 1777 /rootfs/tmp
+
 # ---- runtime ------------------------------------------------------------------------------
-FROM ${NODE_IMAGE}
+FROM scratch
 ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="slm-fleet" \
       org.opencontainers.image.description="Serve fleets of small language model specialists on Kubernetes: operator, router, worker, engine simulator" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0"
-ENV NODE_ENV=production
-# Only node runs here: remove the package managers the base image ships.
-RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
-      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
-      /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
+COPY --from=runtime-root /rootfs/ /
+ENV NODE_ENV=production PATH=/usr/local/bin
 WORKDIR /app
 # Owned by root and read-only to the service user. node_modules/@slm-fleet/* are symlinks into
 # apps/ and libs/, so the layout is kept as it is in the repository.
@@ -57,7 +67,7 @@ COPY --from=build /src/package.json /src/packages.txt ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/apps ./apps
 COPY --from=build /src/libs ./libs
-# Not root: uid/gid 65532 (no passwd entry needed), as the chart's runAsUser says.
+# Not root: uid/gid 65532, as the chart's runAsUser says.
 USER 65532:65532
 EXPOSE 8080 8081 8082 50051
 ENTRYPOINT ["node", "/app/apps/cli/bin/slm-fleet.js"]

@@ -1,3 +1,4 @@
+import { DEFAULT_QUEUE_PREFIX } from '@slm-fleet/queue';
 import { InvalidArgumentError, Option } from 'commander';
 import { MAX_RETRY_AFTER_SECONDS, SIMULATOR_PROFILES, SIMULATOR_DEFAULTS as SIM } from '@slm-fleet/simulator';
 import { parseCount, parseDuration, parseFraction, parseQueueName, parseSpecialistRef } from './options.js';
@@ -17,7 +18,7 @@ export function queueOptions(): Option[] {
 export function queuePrefixOption(): Option {
   return new Option('--queue-prefix <prefix>', 'prefix of every queue key in Redis (BullMQ prefix)')
     .env('SLM_FLEET_QUEUE_PREFIX')
-    .default('slm');
+    .default(DEFAULT_QUEUE_PREFIX);
 }
 
 /** The router's gRPC port, for the router and local mode; no environment variable (the router adds its own). */

@@ -1,4 +1,5 @@
 import { loadKubeConfig } from '@slm-fleet/k8s';
+import { DEFAULT_QUEUE_PREFIX } from '@slm-fleet/queue';
 import { startService, type RunningService } from '@slm-fleet/service';
 import { loadOperatorConfig } from './config.js';
 import { OperatorModule } from './operator.module.js';
@@ -28,10 +29,14 @@ export function startOperator({
   ...http
 }: OperatorOptions): Promise<RunningService> {
   const kubeConfig = loadKubeConfig(kubeconfig);
-  const operatorConfig = loadOperatorConfig(config);
-  const redis = redisUrl
-    ? { url: redisUrl, cluster: redisCluster ?? false, queuePrefix: queuePrefix ?? 'slm' }
-    : undefined;
+  const loaded = loadOperatorConfig(config);
+  const queue = { prefix: queuePrefix ?? DEFAULT_QUEUE_PREFIX, cluster: redisCluster ?? false };
+  // The worker sidecars use the operator's queue keys and Redis mode, as the routers do.
+  const operatorConfig = {
+    ...loaded,
+    workloads: { ...loaded.workloads, worker: { ...loaded.workloads.worker, queue } },
+  };
+  const redis = redisUrl ? { url: redisUrl, cluster: queue.cluster, queuePrefix: queue.prefix } : undefined;
   return startService({
     name: 'operator',
     module: OperatorModule.forRoot({ kubeConfig, config: operatorConfig, ...(redis ? { redis } : {}) }),

@@ -7,7 +7,7 @@ export {
   type RedisClient,
   type RedisConnectionOptions,
 } from './redis.module.js';
-export { shadowStatsKey, specialistQueueName } from './queue-names.js';
+export { DEFAULT_QUEUE_PREFIX, shadowStatsKey, specialistQueueName } from './queue-names.js';
 export * from './call-protocol.js';
 export * from './chat-types.js';
 export * from './stream-deltas.js';

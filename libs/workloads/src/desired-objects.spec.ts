@@ -136,3 +136,23 @@ describe('desiredObjects: network policy', () => {
     expect(rules('sglang')?.[0]?.ports?.[1]).toEqual({ protocol: 'TCP', port: 30000 });
   });
 });
+
+describe("desiredObjects: the worker uses the operator's queue keys", () => {
+  const workerEnv = (queue?: { prefix: string; cluster: boolean }) =>
+    objectsOf({}, { worker: { ...settings.worker, ...(queue ? { queue } : {}) } })
+      ?.deployment.spec?.template.spec?.containers.find((c) => c.name === 'worker')
+      ?.env?.filter((e) => e.name === 'SLM_FLEET_QUEUE_PREFIX' || e.name === 'REDIS_CLUSTER');
+
+  it.each([
+    ['no queue settings', undefined, []],
+    ['the default prefix, one node: nothing to say', { prefix: 'slm', cluster: false }, []],
+    [
+      'another prefix',
+      { prefix: 'team-a', cluster: false },
+      [{ name: 'SLM_FLEET_QUEUE_PREFIX', value: 'team-a' }],
+    ],
+    ['a Redis Cluster', { prefix: 'slm', cluster: true }, [{ name: 'REDIS_CLUSTER', value: 'true' }]],
+  ])('%s', (_, queue, expected) => {
+    expect(workerEnv(queue)).toEqual(expected);
+  });
+});

@@ -1,6 +1,6 @@
-import type { V1Container, V1Deployment, V1Lifecycle } from '@kubernetes/client-node';
+import type { V1Container, V1Deployment, V1EnvVar, V1Lifecycle } from '@kubernetes/client-node';
 import { DEFAULT_CALL_TIMEOUT_SECONDS, servedModelName, type Specialist, type SpecialistSpec } from '@slm-fleet/api';
-import { specialistQueueName } from '@slm-fleet/queue';
+import { DEFAULT_QUEUE_PREFIX, specialistQueueName } from '@slm-fleet/queue';
 
 export const WORKER_HTTP_PORT = 8082;
 /** The worker sidecar's container name (test harnesses find the worker's settings by it). */
@@ -53,7 +53,13 @@ export interface WorkerSettings {
   image: string;
   /** The Secret (and key) holding REDIS_URL: by reference, never inlined. */
   redisSecret: { name: string; key: string };
+  /**
+   * The operator's own queue prefix and Redis Cluster mode: the workers must use the same keys
+   * as the routers, or their queues are other keys and nothing serves the calls.
+   */
+  queue?: { prefix: string; cluster: boolean };
 }
+
 
 /**
  * The worker beside the engine: pulls the Specialist's queue with the engine's concurrency
@@ -84,6 +90,7 @@ export function workerContainer(
       { name: 'SLM_FLEET_MODEL', value: servedModelName(specialist) },
       { name: 'SLM_FLEET_DRAIN_TIMEOUT', value: `${callTimeoutSeconds(specialist.spec)}s` },
       ...(drainToken === undefined ? [] : [{ name: DRAIN_TOKEN_ENV, value: drainToken }]),
+      ...queueEnv(settings.queue),
     ],
     ports: [{ name: 'http-worker', containerPort: WORKER_HTTP_PORT }],
     readinessProbe: { httpGet: { path: '/readyz', port: WORKER_HTTP_PORT }, periodSeconds: 5 },
@@ -99,4 +106,12 @@ export function workerContainer(
     },
     volumeMounts: [{ name: 'worker-tmp', mountPath: '/tmp' }],
   };
+}
+
+/** SLM_FLEET_QUEUE_PREFIX and REDIS_CLUSTER as the operator runs, when not the defaults (templates stay as they were). */
+function queueEnv(queue: WorkerSettings['queue']): V1EnvVar[] {
+  return [
+    ...(queue && queue.prefix !== DEFAULT_QUEUE_PREFIX ? [{ name: 'SLM_FLEET_QUEUE_PREFIX', value: queue.prefix }] : []),
+    ...(queue?.cluster ? [{ name: 'REDIS_CLUSTER', value: 'true' }] : []),
+  ];
 }
