@@ -6,9 +6,10 @@
 #   docker build -t slm-fleet:0.1.0 .
 #   docker run --rm slm-fleet:0.1.0 --help
 #
-# test/chart/dockerfile.test.ts checks what can be checked without a Docker engine: every path
-# copied exists after `npm run build`, nothing imported at run time is pruned, and the
-# entrypoint is the CLI whose parser takes the chart's and the operator's container arguments.
+# test/image builds this file with podman and runs it as the chart does. test/chart/dockerfile.test.ts
+# checks what reading it can: every path copied exists after `npm run build`, nothing imported
+# at run time is pruned, and the entrypoint is the CLI whose parser takes the chart's and the
+# operator's container arguments.
 
 # Node.js 24 LTS. Pin a digest as well (node:24.20.0-bookworm-slim@sha256:...) where builds
 # must be reproducible; override with --build-arg NODE_IMAGE=...

@@ -146,11 +146,7 @@ describe("desiredObjects: the worker uses the operator's queue keys", () => {
   it.each([
     ['no queue settings', undefined, []],
     ['the default prefix, one node: nothing to say', { prefix: 'slm', cluster: false }, []],
-    [
-      'another prefix',
-      { prefix: 'team-a', cluster: false },
-      [{ name: 'SLM_FLEET_QUEUE_PREFIX', value: 'team-a' }],
-    ],
+    ['another prefix', { prefix: 'team-a', cluster: false }, [{ name: 'SLM_FLEET_QUEUE_PREFIX', value: 'team-a' }]],
     ['a Redis Cluster', { prefix: 'slm', cluster: true }, [{ name: 'REDIS_CLUSTER', value: 'true' }]],
   ])('%s', (_, queue, expected) => {
     expect(workerEnv(queue)).toEqual(expected);

@@ -60,7 +60,6 @@ export interface WorkerSettings {
   queue?: { prefix: string; cluster: boolean };
 }
 
-
 /**
  * The worker beside the engine: pulls the Specialist's queue with the engine's concurrency
  * and calls the engine on localhost. Runs locked down (non-root, read-only root filesystem,
@@ -111,7 +110,9 @@ export function workerContainer(
 /** SLM_FLEET_QUEUE_PREFIX and REDIS_CLUSTER as the operator runs, when not the defaults (templates stay as they were). */
 function queueEnv(queue: WorkerSettings['queue']): V1EnvVar[] {
   return [
-    ...(queue && queue.prefix !== DEFAULT_QUEUE_PREFIX ? [{ name: 'SLM_FLEET_QUEUE_PREFIX', value: queue.prefix }] : []),
+    ...(queue && queue.prefix !== DEFAULT_QUEUE_PREFIX
+      ? [{ name: 'SLM_FLEET_QUEUE_PREFIX', value: queue.prefix }]
+      : []),
     ...(queue?.cluster ? [{ name: 'REDIS_CLUSTER', value: 'true' }] : []),
   ];
 }
