@@ -1,10 +1,13 @@
 // Preloaded into the router and workers (node --import) by the data-plane benchmark: counts
 // the writes the process makes to sockets connected to Redis (remote port
-// $SLM_FLEET_BENCH_REDIS_PORT). ioredis writes each command, or each pipeline or MULTI, in one
-// socket write, so writes are the process's round trips to Redis. On SIGUSR2 it writes
-// {pid, at, writes, bytes} to $SLM_FLEET_BENCH_REDIS_COUNTS_DIR/<pid>.json (through a rename, so
-// a reader never sees half a file); the benchmark signals before and after each step. On
-// demand rather than on a timer: the counts are exact at the step's edges and cost nothing between.
+// $SLM_FLEET_BENCH_REDIS_PORT), as the socket flushes them: `_write` for a single chunk and
+// `_writev` for what a cork gathered, one system call each. ioredis writes each command, or
+// each pipeline or MULTI, in one `write`, and a corked connection (libs/queue's coalesceWrites)
+// flushes a turn's commands in one `_writev`, so these are the process's round trips to Redis.
+// On SIGUSR2 it writes {pid, at, writes, bytes} to $SLM_FLEET_BENCH_REDIS_COUNTS_DIR/<pid>.json
+// (through a rename, so a reader never sees half a file); the benchmark signals before and
+// after each step. On demand rather than on a timer: the counts are exact at the step's edges
+// and cost nothing between.
 import { renameSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -13,16 +16,27 @@ const dir = process.env['SLM_FLEET_BENCH_REDIS_COUNTS_DIR'];
 const port = Number(process.env['SLM_FLEET_BENCH_REDIS_PORT']);
 if (dir && port) {
   const counts = { writes: 0, bytes: 0 };
-  const original = Socket.prototype.write;
-  // An own property on net.Socket's prototype, in front of stream.Writable's write.
-  Socket.prototype.write = function (this: Socket, ...args: unknown[]): boolean {
+  const size = (chunk: unknown): number =>
+    typeof chunk === 'string' ? Buffer.byteLength(chunk) : ((chunk as Uint8Array)?.byteLength ?? 0);
+  type Flush = (this: Socket, ...args: unknown[]) => void;
+  const proto = Socket.prototype as unknown as { _write: Flush; _writev: Flush };
+  const write = proto._write;
+  const writev = proto._writev;
+  // Own properties on net.Socket's prototype, in front of the stream machinery's calls.
+  proto._write = function (this: Socket, ...args: unknown[]): void {
     if (this.remotePort === port) {
       counts.writes++;
-      const chunk = args[0];
-      counts.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : ((chunk as Uint8Array)?.byteLength ?? 0);
+      counts.bytes += size(args[0]);
     }
-    return (original as (...a: unknown[]) => boolean).apply(this, args);
-  } as typeof original;
+    write.apply(this, args);
+  };
+  proto._writev = function (this: Socket, ...args: unknown[]): void {
+    if (this.remotePort === port) {
+      counts.writes++;
+      for (const { chunk } of args[0] as { chunk: unknown }[]) counts.bytes += size(chunk);
+    }
+    writev.apply(this, args);
+  };
   const file = join(dir, `${process.pid}.json`);
   const save = (): void => {
     try {

@@ -1,3 +1,5 @@
+import { Redis } from 'ioredis';
+import { coalesceWrites } from '@slm-fleet/queue';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
 import { WaitingError, type Job } from 'bullmq';
@@ -66,10 +68,10 @@ export class WorkerRuntime {
       url: settings.redisUrl,
       cluster: settings.redisCluster,
       connectionName: 'slm-fleet-worker',
-      // BullMQ's scripts for the calls in flight (finish-and-fetch, locks) go out together: a
-      // write per script was the worker's largest CPU cost (bench/README.md, issue 14).
-      autoPipelining: true,
     });
+    // BullMQ's scripts for the calls in flight (finish-and-fetch, locks) leave in one write per
+    // turn of the event loop: a write per script was the worker's largest CPU cost (decision 78).
+    if (this.connection instanceof Redis) coalesceWrites(this.connection);
     // Subscribed connections can run nothing else, hence a connection of its own.
     this.subscriber = this.connection.duplicate();
     logRedisErrors(this.connection, logger, 'worker');

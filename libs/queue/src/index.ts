@@ -13,3 +13,4 @@ export * from './chat-types.js';
 export * from './stream-deltas.js';
 export { replyPopper, replyPusher } from './reply-list.js';
 export { isRedisUnreachable, logRedisErrors } from './redis-errors.js';
+export { coalesceWrites } from './coalesced-writes.js';
