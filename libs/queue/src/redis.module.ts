@@ -29,9 +29,10 @@ export interface RedisConnectionOptions {
   failFast?: boolean;
   /**
    * Send the commands issued in one tick in one write (ioredis auto-pipelining): for a
-   * connection many calls share at once (the router's queueing, the worker's replies and its
-   * BullMQ scripts), where a write per command was a tenth to a fifth of the process's CPU.
-   * Blocking commands are unaffected: BullMQ sends them on a connection of their own.
+   * connection many calls share at once (the router's queueing, the worker's replies), where
+   * a write per command was a tenth of the process's CPU. Not on a BullMQ worker's own
+   * connection: one pipeline in flight at a time held streamed calls back there, so the
+   * worker coalesces that connection's writes instead (coalesceWrites).
    */
   autoPipelining?: boolean;
 }
@@ -43,8 +44,7 @@ export interface RedisConnectionOptions {
  */
 export function connectRedis(options: RedisConnectionOptions): RedisClient {
   const url = parseRedisUrl(options.url);
-  const autoPipelining =
-    options.autoPipelining && process.env['SLM_AB_NOPIPE'] !== '1' ? { enableAutoPipelining: true } : {};
+  const autoPipelining = options.autoPipelining ? { enableAutoPipelining: true } : {};
   const common = {
     connectionName: options.connectionName,
     ...autoPipelining,
