@@ -1,11 +1,11 @@
-import { Redis } from 'ioredis';
-import { coalesceWrites } from '@slm-fleet/queue';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
 import { WaitingError, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { ModelsProbe, OpenAIClient } from '@slm-fleet/engines';
 import {
   cancelChannel,
+  coalesceWrites,
   connectRedis,
   logRedisErrors,
   type CallJobData,

@@ -1,11 +1,11 @@
+/** The BullMQ key prefix of every queue when none is configured (--queue-prefix). */
+export const DEFAULT_QUEUE_PREFIX = 'slm';
+
 /**
  * The BullMQ queue of a Specialist. One queue per Specialist; the name is wrapped in a
  * Redis Cluster hash tag so each queue's keys live on one slot, and different
  * Specialists' queues spread over the cluster's masters: that is the sharding.
  */
-/** The BullMQ key prefix of every queue when none is configured (--queue-prefix). */
-export const DEFAULT_QUEUE_PREFIX = 'slm';
-
 export function specialistQueueName(namespace: string, specialist: string): string {
   return `{${namespace}.${specialist}}`;
 }
